@@ -14,7 +14,8 @@ export type ErrorCode =
   | 'CONNECTION_CLOSED'
   | 'SLOW_PEER'
   | 'CONFIG'
-  | 'BOUNDS';
+  | 'BOUNDS'
+  | 'STORE';
 
 export class GatewayError extends Error {
   readonly code: ErrorCode;
