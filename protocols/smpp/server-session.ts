@@ -1,0 +1,89 @@
+import type { Transport } from '../transport/transport';
+import { CommandStatus, Tlv } from './constants';
+import type { BindReceiver, BindTransceiver, BindTransmitter, TlvField } from './pdu';
+import { errorResponseFor } from './responses';
+import { CommandId } from './constants';
+import { SmppSession } from './session';
+import type { SmppSessionOptions } from './session';
+import { BOUND_STATE_FOR } from './states';
+import type { BindCommand } from './states';
+
+export type SmppBindPdu = BindTransmitter | BindReceiver | BindTransceiver;
+
+export interface BindRequest {
+  command: BindCommand;
+  systemId: string;
+  password: string;
+  systemType: string;
+  interfaceVersion: number;
+  remoteAddress?: string;
+  pdu: SmppBindPdu;
+}
+
+export type BindDecision =
+  /** systemId: our id in the bind_resp (default 'tollgate'); tlvs: appended to the bind_resp (3.4+ peers only). */
+  | { ok: true; systemId?: string; tlvs?: TlvField[] }
+  /** status: ESME_RINVPASWD, ESME_RINVSYSID, ESME_RBINDFAIL, ... */
+  | { ok: false; status: number };
+
+export type BindAuthenticator = (req: BindRequest) => BindDecision | Promise<BindDecision>;
+
+/** The interface version we announce in sc_interface_version: 3.4 (5.0 binds are accepted and answered as 3.4). */
+export const OUR_INTERFACE_VERSION = 0x34;
+
+/**
+ * SMSC side of one accepted connection: waits for a bind (closing the connection after bindTimeoutMs), asks
+ * `auth`, answers bind_*_resp, then runs as a bound session. A refused bind is answered with the auth status
+ * and the connection is closed ({kind:'bind_failed'}).
+ */
+export function acceptServerSession(
+  transport: Transport,
+  auth: BindAuthenticator,
+  opts?: SmppSessionOptions,
+): SmppSession {
+  const session = new SmppSession(transport, 'smsc', opts);
+  session.bindRequestHandler = (pdu) => {
+    if (pdu.command !== 'bind_transmitter' && pdu.command !== 'bind_receiver' && pdu.command !== 'bind_transceiver') return;
+    void handleBind(session, pdu, auth);
+  };
+  session.armBindTimer();
+  return session;
+}
+
+async function handleBind(session: SmppSession, pdu: SmppBindPdu, auth: BindAuthenticator): Promise<void> {
+  const seq = pdu.sequenceNumber;
+  session.transition('binding');
+  session.peerInterfaceVersion = pdu.interfaceVersion;
+  let decision: BindDecision;
+  try {
+    const req: BindRequest = {
+      command: pdu.command,
+      systemId: pdu.systemId,
+      password: pdu.password,
+      systemType: pdu.systemType,
+      interfaceVersion: pdu.interfaceVersion,
+      pdu,
+    };
+    if (session.transport.remoteAddress !== undefined) req.remoteAddress = session.transport.remoteAddress;
+    decision = await auth(req);
+  } catch {
+    decision = { ok: false, status: CommandStatus.ESME_RBINDFAIL };
+  }
+  if (session.state !== 'binding') return; // the connection went away while we were deciding
+  const respCommand = `${pdu.command}_resp` as const;
+  if (!decision.ok) {
+    const status = decision.status === 0 ? CommandStatus.ESME_RBINDFAIL : decision.status;
+    session.writeResponse(errorResponseFor(CommandId[pdu.command], status, seq), seq);
+    await session.fail({ kind: 'bind_failed', status });
+    return;
+  }
+  // TLVs only to peers that speak 3.4 or later (smpp.md §6): a 3.3 ESME gets a bare bind_resp.
+  const tlvs: TlvField[] = [];
+  if (pdu.interfaceVersion >= 0x34) {
+    tlvs.push({ tag: Tlv.sc_interface_version, value: Buffer.from([OUR_INTERFACE_VERSION]) });
+    if (decision.tlvs) tlvs.push(...decision.tlvs);
+  }
+  const resp = { command: respCommand, commandStatus: 0, sequenceNumber: seq, systemId: decision.systemId ?? 'tollgate' };
+  session.writeResponse(tlvs.length > 0 ? { ...resp, tlvs } : resp, seq);
+  session.markBound(BOUND_STATE_FOR[pdu.command], pdu.systemId);
+}
