@@ -1,0 +1,189 @@
+/** CIMD2 wire constants (reference: shared/protocols/cimd2.md). */
+
+export const STX = 0x02;
+export const ETX = 0x03;
+export const TAB = 0x09;
+export const COLON = 0x3a;
+
+/** Operation codes. Responses are request + 50. */
+export const OpCode = {
+  LOGIN: 1,
+  LOGOUT: 2,
+  SUBMIT: 3,
+  ENQUIRE_STATUS: 4,
+  DELIVERY_REQUEST: 5,
+  CANCEL: 6,
+  SET: 8,
+  GET: 9,
+  DELIVER_MESSAGE: 20,
+  DELIVER_STATUS_REPORT: 23,
+  ALIVE: 40,
+  LOGIN_RESP: 51,
+  LOGOUT_RESP: 52,
+  SUBMIT_RESP: 53,
+  ENQUIRE_STATUS_RESP: 54,
+  DELIVERY_REQUEST_RESP: 55,
+  CANCEL_RESP: 56,
+  SET_RESP: 58,
+  GET_RESP: 59,
+  DELIVER_MESSAGE_RESP: 70,
+  DELIVER_STATUS_REPORT_RESP: 73,
+  ALIVE_RESP: 90,
+  GENERAL_ERROR: 98,
+  NACK: 99,
+} as const;
+export type OpCodeValue = (typeof OpCode)[keyof typeof OpCode];
+
+/** Requests a client (SME) may send. */
+export const CLIENT_REQUEST_OPS: ReadonlySet<number> = new Set([1, 2, 3, 4, 5, 6, 8, 9, 40]);
+/** Requests a server (MC) may send. */
+export const SERVER_REQUEST_OPS: ReadonlySet<number> = new Set([20, 23, 40]);
+const REQUEST_OPS: ReadonlySet<number> = new Set([1, 2, 3, 4, 5, 6, 8, 9, 20, 23, 40]);
+const RESPONSE_OPS: ReadonlySet<number> = new Set([51, 52, 53, 54, 55, 56, 58, 59, 70, 73, 90]);
+
+export function isRequestOp(op: number): boolean {
+  return REQUEST_OPS.has(op);
+}
+
+export function isResponseOp(op: number): boolean {
+  return RESPONSE_OPS.has(op);
+}
+
+export function isKnownOp(op: number): boolean {
+  return REQUEST_OPS.has(op) || RESPONSE_OPS.has(op) || op === 98 || op === 99;
+}
+
+export function responseOpFor(op: number): number {
+  return op + 50;
+}
+
+/** Parameter codes, kept as the 3-digit wire text. */
+export const Param = {
+  USER_IDENTITY: '010',
+  PASSWORD: '011',
+  SUBADDRESS: '012',
+  WINDOW_SIZE: '019',
+  DESTINATION_ADDRESS: '021',
+  ORIGINATING_ADDRESS: '023',
+  ORIGINATING_IMSI: '026',
+  ALPHANUMERIC_ORIGINATING_ADDRESS: '027',
+  ORIGINATED_VISITED_MSC_ADDRESS: '028',
+  DATA_CODING_SCHEME: '030',
+  USER_DATA_HEADER: '032',
+  USER_DATA: '033',
+  USER_DATA_BINARY: '034',
+  MORE_MESSAGES_TO_SEND: '044',
+  VALIDITY_PERIOD_RELATIVE: '050',
+  VALIDITY_PERIOD_ABSOLUTE: '051',
+  PROTOCOL_IDENTIFIER: '052',
+  FIRST_DELIVERY_TIME_RELATIVE: '053',
+  FIRST_DELIVERY_TIME_ABSOLUTE: '054',
+  REPLY_PATH: '055',
+  STATUS_REPORT_REQUEST: '056',
+  CANCEL_ENABLED: '058',
+  CANCEL_MODE: '059',
+  SERVICE_CENTRE_TIME_STAMP: '060',
+  STATUS_CODE: '061',
+  STATUS_ERROR_CODE: '062',
+  DISCHARGE_TIME: '063',
+  TARIFF_CLASS: '064',
+  SERVICE_DESCRIPTION: '065',
+  MESSAGE_COUNT: '066',
+  PRIORITY: '067',
+  DELIVERY_REQUEST_MODE: '068',
+  SERVICE_CENTER_ADDRESS: '069',
+  GET_PARAMETER: '500',
+  MC_TIME: '501',
+  ERROR_CODE: '900',
+  ERROR_TEXT: '901',
+} as const;
+export type ParamCode = (typeof Param)[keyof typeof Param];
+
+/** Parameter 900 error codes (cimd2.md §5). */
+export const ErrorCode = {
+  NO_ERROR: 0,
+  UNEXPECTED_OPERATION: 1,
+  SYNTAX_ERROR: 2,
+  UNSUPPORTED_PARAMETER: 3,
+  CONNECTION_TO_MC_LOST: 4,
+  NO_RESPONSE_FROM_MC: 5,
+  GENERAL_SYSTEM_ERROR: 6,
+  CANNOT_FIND_INFORMATION: 7,
+  PARAMETER_FORMATTING_ERROR: 8,
+  REQUESTED_OPERATION_FAILED: 9,
+  TEMPORARY_CONGESTION: 10,
+  INVALID_LOGIN: 100,
+  INCORRECT_ACCESS_TYPE: 101,
+  TOO_MANY_USERS: 102,
+  LOGIN_REFUSED: 103,
+  INVALID_WINDOW_SIZE: 104,
+  WINDOWING_DISABLED: 105,
+  VIRTUAL_SMSC_BARRING: 106,
+  INVALID_SUBADDR: 107,
+  ALIAS_ACCOUNT_REFUSED: 108,
+  INCORRECT_DESTINATION_ADDRESS: 300,
+  INCORRECT_NUMBER_OF_DESTINATIONS: 301,
+  USER_DATA_SYNTAX_ERROR: 302,
+  INCORRECT_USER_DATA_COMBINATION: 303,
+  INCORRECT_DCS_USAGE: 304,
+  INCORRECT_VALIDITY_PERIOD_USAGE: 305,
+  INCORRECT_ORIGINATOR_USAGE: 306,
+  INCORRECT_PID_USAGE: 307,
+  INCORRECT_FIRST_DELIVERY_USAGE: 308,
+  INCORRECT_REPLY_PATH_USAGE: 309,
+  INCORRECT_STATUS_REPORT_REQUEST_USAGE: 310,
+  INCORRECT_CANCEL_ENABLED_USAGE: 311,
+  INCORRECT_PRIORITY_USAGE: 312,
+  INCORRECT_TARIFF_CLASS_USAGE: 313,
+  INCORRECT_SERVICE_DESCRIPTION_USAGE: 314,
+  INCORRECT_ALPHA_ORIGINATOR_USAGE: 321,
+  INVALID_ALPHA_ORIGINATOR_DATA: 322,
+  ENQUIRE_INCORRECT_ADDRESS: 400,
+  ENQUIRE_INCORRECT_SCTS: 401,
+  DELIVERY_REQUEST_INCORRECT_SCTS: 500,
+  DELIVERY_REQUEST_INCORRECT_MODE: 501,
+  DELIVERY_REQUEST_INCORRECT_COMBINATION: 502,
+  CANCEL_INCORRECT_SCTS: 600,
+  CANCEL_INCORRECT_ADDRESS: 601,
+  CANCEL_INCORRECT_MODE: 602,
+  CANCEL_INCORRECT_COMBINATION: 603,
+  SET_PASSWORD_FAILED: 800,
+  SET_NOT_ALLOWED: 801,
+  GET_UNSUPPORTED_ITEM: 900,
+} as const;
+
+/**
+ * Status used in RemoteError / PduDecodeError when the peer (or we) NACK a packet at transport level (op 99):
+ * the 900 table has no code 99, so the op code itself marks it.
+ */
+export const NACK_STATUS = 99;
+
+/** 061 status codes in 23 / 54. */
+export const StatusCode = {
+  IN_PROCESS: 1,
+  VALIDITY_PERIOD_EXPIRED: 2,
+  DELIVERY_FAILED: 3,
+  DELIVERY_SUCCESSFUL: 4,
+  NO_RESPONSE: 5,
+  LAST_NO_RESPONSE: 6,
+  MESSAGE_CANCELLED: 7,
+  MESSAGE_DELETED: 8,
+  MESSAGE_DELETED_BY_CANCEL: 9,
+} as const;
+
+/** 056 status report request bits. */
+export const StatusReportRequest = {
+  NONE: 0,
+  TEMPORARY_ERROR: 1,
+  VALIDITY_EXPIRED: 2,
+  DELIVERY_FAILED: 4,
+  DELIVERY_SUCCESSFUL: 8,
+  CANCELLED: 16,
+  DELETED: 32,
+  /** Kannel's value: final outcomes. */
+  FINAL: 14,
+  ALL_FINAL: 62,
+} as const;
+
+/** Default largest frame accepted by the framer. 480-char user data plus headroom for every other parameter. */
+export const DEFAULT_MAX_FRAME_BYTES = 4096;

@@ -1,0 +1,12 @@
+export * from './constants';
+export * from './packet';
+export * from './params';
+export * from './codec';
+export * from './framing';
+export * from './user-data';
+export * from './message';
+export * from './receipt';
+export * from './session-types';
+export { Cimd2Session } from './session';
+export * from './client';
+export * from './server';
