@@ -50,8 +50,15 @@ export interface MessageStore {
   insert(msg: Message): Promise<void>;
   /** Partial update of top-level fields (state, connectorId, routeId, attempts, nextAttemptAt, lastError, ...). */
   update(id: MessageId, patch: Partial<Omit<Message, 'id' | 'parts'>>): Promise<void>;
-  /** Part-level transition, e.g. submitted with the SMSC's id. */
-  updatePart(id: MessageId, seq: number, patch: { state?: MessageState; smscMessageId?: string }): Promise<void>;
+  /**
+   * Part-level transition, e.g. submitted with the SMSC's id. The (connector, normalised SMSC id) index uses
+   * `connectorId` when given, else the message's connectorId at that point of the batch.
+   */
+  updatePart(
+    id: MessageId,
+    seq: number,
+    patch: { state?: MessageState; smscMessageId?: string; connectorId?: string },
+  ): Promise<void>;
   /** Stores a receipt and the resulting message/part state; marks a receipt owed to the partner when asked. */
   recordReceipt(r: StoredReceipt, owed: OwedReceipt | undefined): Promise<void>;
   /** The partner got the receipt: drop it from the owed list. */

@@ -1,0 +1,287 @@
+/**
+ * End-to-end gateway benchmark: partner SMPP client (this process) -> gateway (child process, temp data dir, store
+ * synchronous FULL) -> SMPP simulator with receipts (child process) -> receipts back to the partner.
+ *
+ *   npm run bench:gateway [-- --seconds 60] [-- --window 500] [-- --binds 1] [-- --cpu-prof] [-- --json]
+ *
+ * Prints end-to-end msg/s (receipted messages per second), accept latency (submit -> submit_sm_resp at the partner)
+ * and submit-to-receipt latency, gateway CPU and peak RSS, and the store's state after a graceful stop.
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { connectClient } from '../protocols/smpp/client-session';
+import { Tlv } from '../protocols/smpp/constants';
+import { getTlv } from '../protocols/smpp/pdu';
+import type { SubmitSm } from '../protocols/smpp/pdu';
+import type { SmppSession } from '../protocols/smpp/session';
+import { exited, spawnUntil } from './lib/child';
+import { flagValue, hasFlag, machineInfo, percentile, printJsonLast, printMachine, printTable } from './lib/report';
+
+const ROOT = resolve(__dirname, '..');
+const seconds = Number(flagValue('seconds') ?? 60);
+const window = Number(flagValue('window') ?? 500);
+const binds = Number(flagValue('binds') ?? 1);
+const connectorBinds = Number(flagValue('connector-binds') ?? 2);
+const drainSeconds = 30;
+const synchronous = flagValue('sync') === 'NORMAL' ? 'NORMAL' : 'FULL';
+const commitDelayMs = Number(flagValue('commit-delay-ms') ?? 2);
+const cpuProf = hasFlag('cpu-prof');
+const json = hasFlag('json');
+
+function getJson(port: number, path: string): Promise<Record<string, unknown>> {
+  return new Promise((res, rej) => {
+    http
+      .get({ host: '127.0.0.1', port, path }, (r) => {
+        let body = '';
+        r.setEncoding('utf8');
+        r.on('data', (c: string) => (body += c));
+        r.on('end', () => res(JSON.parse(body) as Record<string, unknown>));
+      })
+      .on('error', rej);
+  });
+}
+
+function cpuMs(stats: Record<string, unknown>): number {
+  const c = stats['cpu'] as { user: number; system: number };
+  return (c.user + c.system) / 1000;
+}
+
+function peakRssMb(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+function configYaml(dir: string, simPort: number): string {
+  return `node: { id: bench, dataDir: ${JSON.stringify(dir)} }
+store: { synchronous: ${synchronous}, groupCommitMaxDelayMs: ${commitDelayMs}, groupCommitMaxBatch: 8000 }
+admin: { host: 127.0.0.1, port: 0 }
+log: { level: info }
+smppServer: { host: 127.0.0.1, port: 0, windowSize: ${Math.max(window, 100)}, enquireLinkIntervalMs: 60000 }
+partners:
+  - id: bench
+    smpp: { systemId: bench, password: bench, maxBinds: ${binds + 1} }
+connectors:
+  - { id: sim, protocol: smpp, host: 127.0.0.1, port: ${simPort}, systemId: gw, password: gwpass, binds: ${connectorBinds},
+      windowSize: 1000, enquireLinkIntervalMs: 60000 }
+routes:
+  - { id: all, prefix: '', targets: [sim] }
+`;
+}
+
+function submitPdu(i: number): SubmitSm {
+  return {
+    command: 'submit_sm',
+    commandStatus: 0,
+    sequenceNumber: 0,
+    serviceType: '',
+    sourceAddrTon: 5,
+    sourceAddrNpi: 0,
+    sourceAddr: 'BENCH',
+    destAddrTon: 1,
+    destAddrNpi: 1,
+    destinationAddr: `4477009${String(i % 100000).padStart(5, '0')}`,
+    esmClass: 0,
+    protocolId: 0,
+    priorityFlag: 0,
+    scheduleDeliveryTime: '',
+    validityPeriod: '',
+    registeredDelivery: 1,
+    replaceIfPresentFlag: 0,
+    dataCoding: 0,
+    smDefaultMsgId: 0,
+    shortMessage: Buffer.from(`Benchmark message number ${i} from the Tollgate gateway bench, 80 characters long.`),
+  };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
+  const tsxArgs = ['--import', 'tsx'];
+  const sim = await spawnUntil(process.execPath, [...tsxArgs, join(ROOT, 'bench/gateway-sim-runner.ts'), 'happy'], /^PORT (\d+)/, { cwd: ROOT });
+  const simPort = Number(sim.match[1]);
+  const cfgPath = join(dir, 'bench.yaml');
+  writeFileSync(cfgPath, configYaml(dir, simPort));
+  const gwArgs = [...(cpuProf ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench/profiles')] : []), join(ROOT, 'bin/tollgate'), 'start', '--config', cfgPath];
+  const gwLog = new Map<string, number>();
+  const gw = await spawnUntil(process.execPath, gwArgs, /"message":"started"/, {
+    cwd: ROOT,
+    onLine: (line) => {
+      const level = /"level":"(warn|error)"/.exec(line)?.[1];
+      if (!level) return;
+      const key = `${level}: ${/"message":"([^"]*)"/.exec(line)?.[1] ?? '?'}`;
+      gwLog.set(key, (gwLog.get(key) ?? 0) + 1);
+    },
+  });
+  const ports = (JSON.parse(gw.match.input!) as { ports: { smpp: number; admin: number } }).ports;
+  const gwPid = gw.child.pid!;
+  // wait for the connector bind
+  for (let i = 0; i < 200; i++) {
+    const r = (await getJson(ports.admin, '/ready').catch(() => ({ ready: false }))) as { ready?: boolean };
+    if (r.ready) break;
+    await new Promise((r2) => setTimeout(r2, 25));
+  }
+
+  const sessions: SmppSession[] = [];
+  for (let b = 0; b < binds; b++) {
+    sessions.push(
+      await connectClient(
+        { host: '127.0.0.1', port: ports.smpp, systemId: 'bench', password: 'bench', bindType: 'transceiver' },
+        { windowSize: window, enquireLinkIntervalMs: 0, responseTimeoutMs: 60_000, inboundPauseAt: 100_000, inboundResumeAt: 50_000 },
+      ),
+    );
+  }
+
+  const submitAt = new Map<string, number>();
+  const accept: number[] = [];
+  const toReceipt: number[] = [];
+  let accepted = 0;
+  let refused = 0;
+  let failed = 0;
+  let receipts = 0;
+  let unknownReceipts = 0;
+  let lastReceiptAt = 0;
+  let n = 0;
+  let running = true;
+
+  for (const s of sessions) {
+    s.requests$.subscribe((req) => {
+      const pdu = req.pdu;
+      if (pdu.command !== 'deliver_sm') return;
+      req.respond({ command: 'deliver_sm_resp', commandStatus: 0, sequenceNumber: pdu.sequenceNumber, messageId: '' });
+      const idBuf = getTlv(pdu, Tlv.receipted_message_id);
+      const id = idBuf ? idBuf.toString('latin1', 0, idBuf.indexOf(0) >= 0 ? idBuf.indexOf(0) : idBuf.length) : '';
+      const t0 = submitAt.get(id);
+      const now = performance.now();
+      if (t0 === undefined) unknownReceipts++;
+      else {
+        submitAt.delete(id);
+        toReceipt.push(now - t0);
+      }
+      receipts++;
+      lastReceiptAt = now;
+    });
+  }
+
+  const cpu0 = cpuMs(await getJson(ports.admin, '/admin/stats'));
+  const start = performance.now();
+  const fill = (s: SmppSession): void => {
+    while (running && s.inFlight < window && s.canSend) {
+      const t0 = performance.now();
+      s.send(submitPdu(n++)).then(
+        (resp) => {
+          accept.push(performance.now() - t0);
+          accepted++;
+          if (resp.command === 'submit_sm_resp') submitAt.set(resp.messageId, t0);
+          fill(s);
+        },
+        (err: unknown) => {
+          const status = (err as { status?: unknown }).status;
+          if (typeof status === 'number') refused++;
+          else failed++;
+          setTimeout(() => fill(s), 1);
+        },
+      );
+    }
+  };
+  for (const s of sessions) fill(s);
+  const progress = setInterval(() => {
+    if (!json) process.stderr.write(`  t=${((performance.now() - start) / 1000).toFixed(0)}s accepted=${accepted} receipts=${receipts}\n`);
+  }, 5000);
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  running = false;
+  const submitEnd = performance.now();
+  const drainUntil = Date.now() + drainSeconds * 1000;
+  while (receipts < accepted && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 50));
+  clearInterval(progress);
+  const statsEnd = await getJson(ports.admin, '/admin/stats');
+  const cpu1 = cpuMs(statsEnd);
+  const rssPeak = peakRssMb(gwPid);
+
+  await Promise.all(sessions.map((s) => s.close()));
+  gw.child.kill('SIGTERM');
+  await exited(gw.child);
+  sim.child.stdin!.end();
+  await exited(sim.child);
+
+  const db = new Database(join(dir, 'tollgate.sqlite'), { readonly: true });
+  const states = db.prepare("SELECT state, count(*) AS n FROM messages WHERE direction = 'mt' GROUP BY state").all() as { state: string; n: number }[];
+  const owed = (db.prepare('SELECT count(*) FROM owed_receipts').pluck().get() as number) ?? 0;
+  db.close();
+  const byState: Record<string, number> = {};
+  for (const s of states) byState[s.state] = s.n;
+  const stored = states.reduce((a, s) => a + s.n, 0);
+  const final = (byState['delivered'] ?? 0) + (byState['undeliverable'] ?? 0) + (byState['expired'] ?? 0) + (byState['rejected'] ?? 0);
+  if (cpuProf) {
+    const profs = readdirSync(join(ROOT, 'bench/profiles')).filter((f) => f.endsWith('.cpuprofile'));
+    process.stdout.write(`cpu profile(s) in bench/profiles: ${profs.join(', ')}\n`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+
+  const e2eSeconds = ((lastReceiptAt || submitEnd) - start) / 1000;
+  const msgPerS = receipts / e2eSeconds;
+  const acceptPerS = accepted / ((submitEnd - start) / 1000);
+  const gwCpuS = (cpu1 - cpu0) / 1000;
+  printMachine();
+  process.stdout.write(`run: ${seconds}s, ${binds} partner bind(s) window ${window}, connector ${connectorBinds} bind(s), store synchronous=${synchronous}\n`);
+  printTable([
+    { metric: 'end-to-end msg/s (receipted)', value: Math.round(msgPerS) },
+    { metric: 'accepted msg/s', value: Math.round(acceptPerS) },
+    { metric: 'accepted', value: accepted },
+    { metric: 'receipts at partner', value: receipts },
+    { metric: 'refused (status)', value: refused },
+    { metric: 'failed (no answer)', value: failed },
+    { metric: 'accept p50 ms', value: percentile(accept, 50) },
+    { metric: 'accept p99 ms', value: percentile(accept, 99) },
+    { metric: 'submit->receipt p50 ms', value: percentile(toReceipt, 50) },
+    { metric: 'submit->receipt p99 ms', value: percentile(toReceipt, 99) },
+    { metric: 'gateway CPU s (of run)', value: gwCpuS },
+    { metric: 'gateway CPU % of one core', value: (100 * gwCpuS) / e2eSeconds },
+    { metric: 'gateway peak RSS MB', value: Math.round(rssPeak) },
+    { metric: 'store: messages', value: stored },
+    { metric: 'store: final', value: final },
+    { metric: 'store: owed receipts', value: owed },
+  ]);
+  process.stdout.write(`store states: ${JSON.stringify(byState)}\n`);
+  if (gwLog.size > 0) process.stdout.write(`gateway warnings/errors: ${JSON.stringify(Object.fromEntries(gwLog))}\n`);
+  process.stdout.write(`gateway store commits: ${JSON.stringify(statsEnd['commits'])}\n`);
+  const lost = accepted - final;
+  process.stdout.write(lost === 0 && owed === 0 ? 'store: every accepted message final, nothing owed\n' : `store: ${lost} accepted message(s) not final, ${owed} receipt(s) owed\n`);
+  if (json) {
+    printJsonLast({
+      bench: 'gateway',
+      machine: machineInfo(),
+      seconds,
+      window,
+      binds,
+      msg_per_s: Math.round(msgPerS),
+      accepted_per_s: Math.round(acceptPerS),
+      accepted,
+      receipts,
+      refused,
+      failed,
+      accept_p50_ms: percentile(accept, 50),
+      accept_p99_ms: percentile(accept, 99),
+      receipt_p50_ms: percentile(toReceipt, 50),
+      receipt_p99_ms: percentile(toReceipt, 99),
+      gateway_cpu_s: gwCpuS,
+      gateway_peak_rss_mb: Math.round(rssPeak),
+      store_messages: stored,
+      store_final: final,
+      store_owed: owed,
+      store_states: byState,
+      unknown_receipts: unknownReceipts,
+    });
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:gateway failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,73 @@
+/**
+ * bench:mo child: the gateway (daemon + MO runtime) with a durable store (synchronous FULL), one SMPP connector to the
+ * simulator, one HTTP POST sync service to the partner simulator. argv: smscPort partnerUrl dataDir secret.
+ */
+import { validateConfig } from '../config/load';
+import { MoConfigSchema } from '../config/mo-schema';
+import { startDaemon } from '../gateway/daemon';
+import { silentLogger } from '../gateway/logging';
+import { startMoRuntime } from '../gateway/mo/mo-runtime';
+import { CountingMoObserver } from '../gateway/mo/observer';
+import { send, type ToChild } from './mo-ipc';
+
+async function main(): Promise<void> {
+  const [smscPort, partnerUrl, dataDir, secret] = process.argv.slice(2) as [string, string, string, string];
+  const cfg = validateConfig({
+    node: { id: 'bench', dataDir },
+    store: { synchronous: 'FULL', groupCommitMaxDelayMs: Number(process.env['BENCH_MO_COMMIT_DELAY_MS'] ?? 2) },
+    admin: { host: '127.0.0.1', port: 0 },
+    log: { level: 'error' },
+    smppServer: { host: '127.0.0.1', port: 0 },
+    connectors: [{ id: 'opA', protocol: 'smpp', host: '127.0.0.1', port: Number(smscPort), systemId: 'gw', password: 'gwpass', windowSize: 2000, responseTimeoutMs: 30_000 }],
+    partners: [{ id: 'acme' }],
+    routes: [{ id: 'all', prefix: '', targets: ['opA'] }],
+  });
+  if (!cfg.ok) throw new Error(cfg.issues.join('\n'));
+  const daemon = await startDaemon({ config: cfg.config, logger: silentLogger });
+  const latencies: number[] = [];
+  let peakRss = 0;
+  const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
+  class BenchObserver extends CountingMoObserver {
+    override handled(s: string, o: 'reply' | 'accepted' | 'queued' | 'dead', handlerMs: number, sinceMs: number): void {
+      super.handled(s, o, handlerMs, sinceMs);
+      latencies.push(sinceMs);
+    }
+  }
+  const obs = new BenchObserver();
+  const mo = await startMoRuntime({
+    host: daemon,
+    config: MoConfigSchema.parse({
+      services: [{ id: 'jokes', shortNumber: '4455', keyword: 'JOKE', partner: 'acme', handler: { kind: 'httpPost', url: partnerUrl, timeoutMs: 10_000, concurrency: 512, maxQueued: 1_000_000, pipelineDepth: 64 } }],
+      partnerHttp: [{ partner: 'acme', secret }],
+      sendApi: { port: 0 },
+    }),
+    database: cfg.config.store.path,
+    synchronous: 'FULL',
+    credentials: [],
+    observer: obs,
+  });
+  send({ ev: 'ready' });
+  process.on('message', (m: ToChild) => {
+    if (m.cmd === 'stats') {
+      const u = process.cpuUsage();
+      void daemon.store.unfinished('mo', 100_000).then((rows) =>
+        send({
+          ev: 'stats',
+          gateway: { latenciesMs: latencies, replies: obs.count('reply.ok'), replyFailures: obs.count('reply.failed'), dead: obs.count('dead'), cpuUs: u.user + u.system, peakRssBytes: peakRss, unfinishedMo: rows.length },
+        }),
+      );
+    }
+    if (m.cmd === 'stop') {
+      clearInterval(rssTimer);
+      void mo
+        .close()
+        .then(() => daemon.stop())
+        .then(() => process.exit(0));
+    }
+  });
+}
+
+void main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});

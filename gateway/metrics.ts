@@ -1,0 +1,245 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { StoreStats } from '../routing/ports';
+
+/**
+ * Prometheus metrics: the only module that imports prom-client. Call sites use typed methods; labelled children
+ * are cached in nested maps keyed by label value, so a hot-path increment allocates nothing after the first time a
+ * label set is seen.
+ */
+export type MetricsDirection = 'mt' | 'mo';
+export type BindKind = 'connector' | 'partner';
+export type ThrottleSide = 'partner' | 'connector';
+
+export interface MetricsOptions {
+  /** Adds prom-client's default process metrics (CPU, memory, event loop lag) with the `tollgate_` prefix. */
+  processMetrics?: boolean;
+  /** Time source for the oldest-unfinished age (ms epoch). */
+  now?: () => number;
+}
+
+/** Seconds: from a few ms on loopback to the minutes a slow SMSC can take. */
+const SUBMIT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const RECEIPT_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400];
+
+interface Inc {
+  inc(by?: number): void;
+}
+interface Obs {
+  observe(v: number): void;
+}
+interface Set1 {
+  set(v: number): void;
+}
+
+/** label values -> child, one map level per label (no string key built per call). */
+class ChildCache<C> {
+  private readonly root = new Map<string, unknown>();
+  constructor(private readonly make: (labels: string[]) => C) {}
+
+  get1(a: string): C {
+    let c = this.root.get(a) as C | undefined;
+    if (c === undefined) {
+      c = this.make([a]);
+      this.root.set(a, c);
+    }
+    return c;
+  }
+
+  get2(a: string, b: string): C {
+    let m = this.root.get(a) as Map<string, C> | undefined;
+    if (m === undefined) this.root.set(a, (m = new Map()));
+    let c = m.get(b);
+    if (c === undefined) m.set(b, (c = this.make([a, b])));
+    return c;
+  }
+
+  get4(a: string, b: string, c3: string, d: string): C {
+    let m1 = this.root.get(a) as Map<string, Map<string, Map<string, C>>> | undefined;
+    if (m1 === undefined) this.root.set(a, (m1 = new Map()));
+    let m2 = m1.get(b);
+    if (m2 === undefined) m1.set(b, (m2 = new Map()));
+    let m3 = m2.get(c3);
+    if (m3 === undefined) m2.set(c3, (m3 = new Map()));
+    let child = m3.get(d);
+    if (child === undefined) m3.set(d, (child = this.make([a, b, c3, d])));
+    return child;
+  }
+
+  clear(): void {
+    this.root.clear();
+  }
+}
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly now: () => number;
+  private storeStats: (() => StoreStats) | undefined;
+
+  private readonly messages: ChildCache<Inc>;
+  private readonly submitResponse: ChildCache<Obs>;
+  private readonly submitToReceipt: ChildCache<Obs>;
+  private readonly bindsUpGauge: Gauge<'kind' | 'id'>;
+  private readonly bindsUp: ChildCache<Set1>;
+  private readonly windowInUse: ChildCache<Set1>;
+  private readonly retries: ChildCache<Inc>;
+  private readonly throttled: ChildCache<Inc>;
+  private readonly receiptsUnmatched: ChildCache<Inc>;
+  private readonly receiptsForwarded: ChildCache<Inc>;
+
+  constructor(opts: MetricsOptions = {}) {
+    this.now = opts.now ?? Date.now;
+    const registers = [this.registry];
+    const messages = new Counter({
+      name: 'tollgate_messages_total',
+      help: 'Messages entering each state, by direction, partner and connector',
+      labelNames: ['direction', 'state', 'partner', 'connector'] as const,
+      registers,
+    });
+    this.messages = new ChildCache((l) => messages.labels(...l));
+    const submitResponse = new Histogram({
+      name: 'tollgate_submit_response_seconds',
+      help: 'Time from a submit to its response from the SMSC',
+      labelNames: ['connector'] as const,
+      buckets: SUBMIT_BUCKETS,
+      registers,
+    });
+    this.submitResponse = new ChildCache((l) => submitResponse.labels(...l));
+    const submitToReceipt = new Histogram({
+      name: 'tollgate_submit_to_receipt_seconds',
+      help: 'Time from a submit to its final delivery receipt',
+      labelNames: ['connector'] as const,
+      buckets: RECEIPT_BUCKETS,
+      registers,
+    });
+    this.submitToReceipt = new ChildCache((l) => submitToReceipt.labels(...l));
+    this.bindsUpGauge = new Gauge({
+      name: 'tollgate_binds_up',
+      help: 'Binds currently up, per connector and per partner',
+      labelNames: ['kind', 'id'] as const,
+      registers,
+    });
+    const bindsUpGauge = this.bindsUpGauge;
+    this.bindsUp = new ChildCache((l) => bindsUpGauge.labels(...l));
+    const windowInUse = new Gauge({
+      name: 'tollgate_window_in_use',
+      help: 'Requests in flight on a connector (all binds)',
+      labelNames: ['connector'] as const,
+      registers,
+    });
+    this.windowInUse = new ChildCache((l) => windowInUse.labels(...l));
+    const self = this;
+    new Gauge({
+      name: 'tollgate_store_queue_depth',
+      help: 'Store writes waiting for the next group commit',
+      registers,
+      collect() {
+        const s = self.storeStats?.();
+        this.set(s ? s.queueDepth : 0);
+      },
+    });
+    new Gauge({
+      name: 'tollgate_store_unfinished',
+      help: 'Messages in the store not yet in a final state',
+      registers,
+      collect() {
+        const s = self.storeStats?.();
+        this.set(s ? s.unfinished : 0);
+      },
+    });
+    new Gauge({
+      name: 'tollgate_store_oldest_unfinished_seconds',
+      help: 'Age of the oldest message not yet in a final state (0 when none)',
+      registers,
+      collect() {
+        const at = self.storeStats?.().oldestUnfinishedAt;
+        this.set(at === undefined ? 0 : Math.max(0, (self.now() - at) / 1000));
+      },
+    });
+    const retries = new Counter({
+      name: 'tollgate_retries_total',
+      help: 'Submits retried after a temporary error',
+      labelNames: ['connector'] as const,
+      registers,
+    });
+    this.retries = new ChildCache((l) => retries.labels(...l));
+    const throttled = new Counter({
+      name: 'tollgate_throttled_total',
+      help: 'Throttling events: partner submits refused above the limit, SMSC throttling answers',
+      labelNames: ['side', 'id'] as const,
+      registers,
+    });
+    this.throttled = new ChildCache((l) => throttled.labels(...l));
+    const unmatched = new Counter({
+      name: 'tollgate_receipts_unmatched_total',
+      help: 'Receipts from an SMSC that matched no stored message',
+      labelNames: ['connector'] as const,
+      registers,
+    });
+    this.receiptsUnmatched = new ChildCache((l) => unmatched.labels(...l));
+    const forwarded = new Counter({
+      name: 'tollgate_receipts_forwarded_total',
+      help: 'Receipts delivered to a partner',
+      labelNames: ['partner'] as const,
+      registers,
+    });
+    this.receiptsForwarded = new ChildCache((l) => forwarded.labels(...l));
+    if (opts.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'tollgate_' });
+  }
+
+  /** A message entered `state`; partner/connector '' when not known (yet). */
+  messageState(direction: MetricsDirection, state: string, partner: string, connector: string, by = 1): void {
+    this.messages.get4(direction, state, partner, connector).inc(by);
+  }
+
+  submitResponseSeconds(connector: string, seconds: number): void {
+    this.submitResponse.get1(connector).observe(seconds);
+  }
+
+  submitToReceiptSeconds(connector: string, seconds: number): void {
+    this.submitToReceipt.get1(connector).observe(seconds);
+  }
+
+  bindsUpSet(kind: BindKind, id: string, n: number): void {
+    this.bindsUp.get2(kind, id).set(n);
+  }
+
+  /** Forget a connector/partner that a reload removed, so its series stops being exported. */
+  bindsUpRemove(kind: BindKind, id: string): void {
+    this.bindsUpGauge.remove(kind, id);
+    this.bindsUp.clear();
+  }
+
+  windowInUseSet(connector: string, n: number): void {
+    this.windowInUse.get1(connector).set(n);
+  }
+
+  retry(connector: string): void {
+    this.retries.get1(connector).inc();
+  }
+
+  throttle(side: ThrottleSide, id: string): void {
+    this.throttled.get2(side, id).inc();
+  }
+
+  receiptUnmatched(connector: string): void {
+    this.receiptsUnmatched.get1(connector).inc();
+  }
+
+  receiptForwarded(partner: string): void {
+    this.receiptsForwarded.get1(partner).inc();
+  }
+
+  /** The store gauges read `provider()` when scraped. */
+  observeStore(provider: () => StoreStats): void {
+    this.storeStats = provider;
+  }
+
+  /** Exposition text for GET /metrics. */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

@@ -1,0 +1,283 @@
+/**
+ * HTTP/1.1 client with pipelining, for partners whose servers support it (every conforming HTTP/1.1 server must).
+ * Why: on this machine a pooled `http.request` costs ~95 µs of CPU per request, almost all of it per-request socket
+ * syscalls and client bookkeeping; writing several requests per syscall on a few persistent connections costs ~16 µs.
+ *
+ * Up to `connections` sockets per origin, each with at most `depth` requests in flight; requests written in one
+ * event-loop turn go out in one write (cork/uncork). Responses come back in order (RFC 9112 §9.3.2). A response is
+ * framed by Content-Length or chunked transfer coding; anything else (read-until-close) is refused as a protocol
+ * error. On `Connection: close`, a socket error or a request timeout, the socket is destroyed and every request still
+ * waiting on it is rejected with ConnectionClosedError (the timed-out one with TimeoutError): the retry layer above
+ * resends them, so a partner may see a request twice after such a failure (at-least-once, like any retry).
+ */
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { ConnectionClosedError, TimeoutError } from '../../protocols/wire/errors';
+import type { HttpClient, HttpRequest, HttpResponse } from './http-client';
+
+export interface PipelinedClientOptions {
+  connections: number;
+  depth: number;
+  maxResponseBytes?: number;
+  /** Requests waiting for a slot at most; the limiter above normally keeps this small. */
+  maxQueued?: number;
+}
+
+interface Pending {
+  head: Buffer;
+  body: Buffer | undefined;
+  timeoutMs: number;
+  resolve(r: HttpResponse): void;
+  reject(e: Error): void;
+  timer?: NodeJS.Timeout;
+}
+
+class ProtocolViolation extends ConnectionClosedError {}
+
+/** One pipelined connection. */
+class Conn {
+  readonly inFlight: Pending[] = [];
+  private head = 0;
+  private buf: Buffer | undefined;
+  private dead = false;
+  private corked = false;
+  // Response parsing state.
+  private status = 0;
+  private contentType = '';
+  private bodyLeft = -1;
+  private chunked = false;
+  private closeAfter = false;
+  private bodyParts: Buffer[] = [];
+  private bodySize = 0;
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly maxBody: number,
+    private readonly onGone: (c: Conn) => void,
+    private readonly onFree: () => void,
+  ) {
+    socket.setNoDelay(true);
+    socket.on('data', (d: Buffer) => this.onData(d));
+    socket.on('error', (e) => this.fail(new ConnectionClosedError('partner connection failed', { cause: e })));
+    socket.on('close', () => this.fail(new ConnectionClosedError('partner closed the connection')));
+  }
+
+  get load(): number {
+    return this.inFlight.length - this.head;
+  }
+
+  get alive(): boolean {
+    return !this.dead;
+  }
+
+  send(p: Pending): void {
+    this.inFlight.push(p);
+    p.timer = setTimeout(() => this.fail(new ConnectionClosedError('pipelined request behind a timed-out one'), p), p.timeoutMs);
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
+    this.socket.write(p.head);
+    if (p.body && p.body.length > 0) this.socket.write(p.body);
+  }
+
+  close(): void {
+    this.fail(new ConnectionClosedError('client closed'));
+  }
+
+  /** Rejects everything on this connection; `timedOut` gets a TimeoutError. */
+  private fail(err: Error, timedOut?: Pending): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.socket.destroy();
+    for (let i = this.head; i < this.inFlight.length; i++) {
+      const p = this.inFlight[i]!;
+      clearTimeout(p.timer);
+      p.reject(p === timedOut ? new TimeoutError(`partner did not answer within ${p.timeoutMs} ms`) : err);
+    }
+    this.inFlight.length = 0;
+    this.head = 0;
+    this.onGone(this);
+  }
+
+  private onData(d: Buffer): void {
+    this.buf = this.buf && this.buf.length > 0 ? Buffer.concat([this.buf, d]) : d;
+    try {
+      while (this.buf.length > 0 && !this.dead && this.step()) {
+        /* parse as many responses as the buffer holds */
+      }
+    } catch (e) {
+      this.fail(e instanceof Error ? e : new ProtocolViolation('bad response'));
+    }
+  }
+
+  /** Parses one piece; false when more bytes are needed. */
+  private step(): boolean {
+    const buf = this.buf!;
+    if (this.bodyLeft < 0 && !this.chunked) {
+      const end = buf.indexOf('\r\n\r\n');
+      if (end < 0) {
+        if (buf.length > 65_536) throw new ProtocolViolation('response header too large');
+        return false;
+      }
+      this.parseHead(buf.toString('latin1', 0, end));
+      this.buf = buf.subarray(end + 4);
+      if (this.bodyLeft === 0) this.complete();
+      return true;
+    }
+    if (this.chunked) return this.stepChunk();
+    const take = Math.min(this.bodyLeft, buf.length);
+    this.addBody(buf.subarray(0, take));
+    this.bodyLeft -= take;
+    this.buf = buf.subarray(take);
+    if (this.bodyLeft === 0) this.complete();
+    return take > 0;
+  }
+
+  private stepChunk(): boolean {
+    const buf = this.buf!;
+    const eol = buf.indexOf('\r\n');
+    if (eol < 0) return false;
+    const size = parseInt(buf.toString('latin1', 0, eol).split(';')[0]!.trim(), 16);
+    if (!Number.isFinite(size) || size < 0) throw new ProtocolViolation('bad chunk size');
+    if (size === 0) {
+      // Last chunk, optional trailers, then an empty line.
+      const end = buf.indexOf('\r\n\r\n', eol);
+      if (end < 0) return false;
+      this.buf = buf.subarray(end + 4);
+      this.complete();
+      return true;
+    }
+    if (buf.length < eol + 2 + size + 2) return false;
+    this.addBody(buf.subarray(eol + 2, eol + 2 + size));
+    this.buf = buf.subarray(eol + 2 + size + 2);
+    return true;
+  }
+
+  private parseHead(head: string): void {
+    const lines = head.split('\r\n');
+    const m = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0]!);
+    if (!m) throw new ProtocolViolation('bad status line');
+    this.status = Number(m[1]);
+    this.contentType = '';
+    this.closeAfter = lines[0]!.startsWith('HTTP/1.0');
+    let length = -1;
+    let chunked = false;
+    for (let i = 1; i < lines.length; i++) {
+      const l = lines[i]!;
+      const c = l.indexOf(':');
+      if (c < 0) continue;
+      const name = l.slice(0, c).trim().toLowerCase();
+      const value = l.slice(c + 1).trim();
+      if (name === 'content-length') length = Number(value);
+      else if (name === 'transfer-encoding') chunked = /chunked/i.test(value);
+      else if (name === 'content-type') this.contentType = value;
+      else if (name === 'connection') this.closeAfter = /close/i.test(value);
+    }
+    const noBody = this.status === 204 || this.status === 304 || (this.status >= 100 && this.status < 200);
+    if (this.status >= 100 && this.status < 200) throw new ProtocolViolation('interim responses are not supported');
+    this.chunked = chunked;
+    if (chunked) this.bodyLeft = -1;
+    else if (noBody) this.bodyLeft = 0;
+    else if (length >= 0 && Number.isInteger(length)) this.bodyLeft = length;
+    else throw new ProtocolViolation('response without Content-Length or chunked coding');
+  }
+
+  private addBody(b: Buffer): void {
+    if (this.bodySize + b.length <= this.maxBody) this.bodyParts.push(Buffer.from(b));
+    this.bodySize += b.length;
+  }
+
+  private complete(): void {
+    const p = this.inFlight[this.head];
+    if (!p) throw new ProtocolViolation('response without a request');
+    this.inFlight[this.head++] = undefined as unknown as Pending;
+    if (this.head === this.inFlight.length) {
+      this.inFlight.length = 0;
+      this.head = 0;
+    }
+    clearTimeout(p.timer);
+    const body = this.bodyParts.length === 1 ? this.bodyParts[0]! : Buffer.concat(this.bodyParts);
+    p.resolve({ status: this.status, contentType: this.contentType, body });
+    this.bodyParts = [];
+    this.bodySize = 0;
+    this.bodyLeft = -1;
+    this.chunked = false;
+    if (this.closeAfter) this.fail(new ConnectionClosedError('partner closes the connection (Connection: close)'));
+    else this.onFree();
+  }
+}
+
+export class PipelinedHttpClient implements HttpClient {
+  private readonly conns = new Map<string, Conn[]>();
+  private readonly waiting: { origin: string; url: URL; p: Pending }[] = [];
+  private closed = false;
+
+  constructor(private readonly opts: PipelinedClientOptions) {}
+
+  request(r: HttpRequest): Promise<HttpResponse> {
+    if (this.closed) return Promise.reject(new ConnectionClosedError('client closed'));
+    return new Promise<HttpResponse>((resolve, reject) => {
+      const host = r.url.host;
+      let head = `${r.method} ${r.url.pathname}${r.url.search} HTTP/1.1\r\nHost: ${host}\r\n`;
+      for (const k in r.headers) head += `${k}: ${r.headers[k]}\r\n`;
+      head += `Content-Length: ${r.body ? r.body.length : 0}\r\n\r\n`;
+      const p: Pending = { head: Buffer.from(head, 'latin1'), body: r.body, timeoutMs: r.timeoutMs, resolve, reject };
+      const origin = `${r.url.protocol}//${host}`;
+      if (!this.dispatch(origin, r.url, p)) {
+        if (this.waiting.length >= (this.opts.maxQueued ?? 100_000)) {
+          reject(new ConnectionClosedError('pipelined client queue full'));
+          return;
+        }
+        this.waiting.push({ origin, url: r.url, p });
+      }
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const list of this.conns.values()) for (const c of [...list]) c.close();
+    for (const w of this.waiting.splice(0)) w.p.reject(new ConnectionClosedError('client closed'));
+  }
+
+  private dispatch(origin: string, url: URL, p: Pending): boolean {
+    let list = this.conns.get(origin);
+    if (!list) this.conns.set(origin, (list = []));
+    let best: Conn | undefined;
+    for (const c of list) if (c.alive && c.load < this.opts.depth && (!best || c.load < best.load)) best = c;
+    // Open another connection rather than stack requests while below the connection limit.
+    if ((!best || best.load > 0) && list.length < this.opts.connections) best = this.open(url, list);
+    if (!best) return false;
+    best.send(p);
+    return true;
+  }
+
+  private open(url: URL, list: Conn[]): Conn {
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    const socket = url.protocol === 'https:' ? tls.connect({ host: url.hostname, port, servername: url.hostname }) : net.connect(port, url.hostname);
+    const conn = new Conn(
+      socket,
+      this.opts.maxResponseBytes ?? 65_536,
+      (c) => {
+        const i = list.indexOf(c);
+        if (i >= 0) list.splice(i, 1);
+        this.drain();
+      },
+      () => this.drain(),
+    );
+    list.push(conn);
+    return conn;
+  }
+
+  private drain(): void {
+    while (this.waiting.length > 0 && !this.closed) {
+      const w = this.waiting[0]!;
+      if (!this.dispatch(w.origin, w.url, w.p)) return;
+      this.waiting.shift();
+    }
+  }
+}

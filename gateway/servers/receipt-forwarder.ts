@@ -1,0 +1,159 @@
+import type { DeliverSm } from '../../protocols/smpp/pdu';
+import type { Clock, TimerHandle } from '../../protocols/wire/clock';
+import type { MessageStore, OwedReceipt } from '../../routing/ports';
+import { partnerReceiptDeliverSm } from '../adapters/partner-receipt';
+import { Deque } from '../binders/deque';
+import type { RuntimeObserver } from '../binders/observer';
+
+/** A partner connection that can take deliver_sm (a bound receiver or transceiver). */
+export interface ReceiptSink {
+  readonly canSend: boolean;
+  send(pdu: DeliverSm): Promise<unknown>;
+}
+
+export interface ForwarderDeps {
+  store: MessageStore;
+  clock: Clock;
+  obs: RuntimeObserver;
+  /** Bound rx/trx connections of a partner (empty when it is not bound). */
+  sinksFor(partnerId: string): readonly ReceiptSink[];
+  maxAgeMs(partnerId: string): number;
+  /** Receipts held in memory per partner waiting for a window slot; more stay in the store for the sweep. */
+  pendingMax: number;
+  sweepBatch: number;
+}
+
+const keyOf = (r: OwedReceipt): string => `${r.messageId}:${r.partSeq ?? 0}`;
+
+/**
+ * Delivers owed receipts to partners as deliver_sm. The store is the truth: a receipt is dropped from the owed list
+ * only after the partner answered deliver_sm_resp OK. Live receipts go straight to a bound connection; whatever
+ * cannot go now (not bound, window full, error) stays owed and a sweep (on bind and periodically) picks it up.
+ */
+export class ReceiptForwarder {
+  private readonly pending = new Map<string, Deque<OwedReceipt>>();
+  /** Receipts pending or in flight: the sweep must not send them twice. */
+  private readonly active = new Set<string>();
+  private readonly sweeping = new Set<string>();
+  /** Per partner, while a sweep is reading: receipts forwarded since the read was queued. */
+  private readonly sweptSince = new Map<string, Set<string>>();
+  private rr = 0;
+  private timer: TimerHandle | undefined;
+  private stopped = false;
+  expired = 0;
+
+  constructor(private readonly d: ForwarderDeps) {}
+
+  get inFlight(): number {
+    return this.active.size;
+  }
+
+  offer(r: OwedReceipt): void {
+    const key = keyOf(r);
+    if (this.active.has(key)) return;
+    let q = this.pending.get(r.partnerId);
+    if (!q) {
+      q = new Deque<OwedReceipt>(256);
+      this.pending.set(r.partnerId, q);
+    }
+    if (q.length >= this.d.pendingMax) return; // stays owed in the store
+    if (this.d.sinksFor(r.partnerId).length === 0) return;
+    this.active.add(key);
+    q.push(r);
+    this.drain(r.partnerId);
+  }
+
+  /** Sends what is pending for a partner while a connection has room. */
+  drain(partnerId: string): void {
+    const q = this.pending.get(partnerId);
+    if (!q || q.length === 0) return;
+    const sinks = this.d.sinksFor(partnerId);
+    while (q.length > 0) {
+      const sink = this.pick(sinks);
+      if (!sink) {
+        if (sinks.length === 0) for (let r = q.shift(); r; r = q.shift()) this.active.delete(keyOf(r));
+        return; // a response frees a slot and drains again
+      }
+      const r = q.shift()!;
+      this.send(sink, r, partnerId);
+    }
+  }
+
+  private pick(sinks: readonly ReceiptSink[]): ReceiptSink | undefined {
+    const n = sinks.length;
+    for (let i = 0; i < n; i++) {
+      const s = sinks[(this.rr + i) % n]!;
+      if (s.canSend) {
+        this.rr = (this.rr + i + 1) % n;
+        return s;
+      }
+    }
+    return undefined;
+  }
+
+  private send(sink: ReceiptSink, r: OwedReceipt, partnerId: string): void {
+    const key = keyOf(r);
+    sink.send(partnerReceiptDeliverSm(r)).then(
+      () => {
+        this.d.obs.receiptForwarded(partnerId);
+        const done = (): void => {
+          this.active.delete(key);
+          // A sweep whose read was queued before this commit may still list the receipt: remember it until then.
+          this.sweptSince.get(partnerId)?.add(key);
+        };
+        this.d.store.receiptForwarded(r.messageId, r.partSeq).then(done, done);
+        this.drain(partnerId);
+      },
+      (err: unknown) => {
+        this.active.delete(key);
+        this.d.obs.log('warn', 'receipt to partner failed', { messageId: r.messageId, partner: partnerId, err: String(err) });
+        this.drain(partnerId);
+      },
+    );
+  }
+
+  /** Loads owed receipts of a partner from the store (on bind, and periodically) and sends them. */
+  async sweep(partnerId: string): Promise<void> {
+    if (this.stopped || this.sweeping.has(partnerId) || this.d.sinksFor(partnerId).length === 0) return;
+    this.sweeping.add(partnerId);
+    const finishedMeanwhile = new Set<string>();
+    this.sweptSince.set(partnerId, finishedMeanwhile);
+    try {
+      const owed = await this.d.store.owedReceipts(partnerId, this.d.sweepBatch);
+      const oldest = this.d.clock.now() - this.d.maxAgeMs(partnerId);
+      for (const r of owed) {
+        const key = keyOf(r);
+        if (this.active.has(key) || finishedMeanwhile.has(key)) continue;
+        if (r.doneAt < oldest) {
+          this.expired++;
+          this.d.obs.log('warn', 'owed receipt too old, dropped', { messageId: r.messageId, partner: partnerId });
+          void this.d.store.receiptForwarded(r.messageId, r.partSeq).catch(() => undefined);
+          continue;
+        }
+        this.offer(r);
+      }
+    } catch (err) {
+      this.d.obs.log('error', 'owed receipt sweep failed', { partner: partnerId, err: String(err) });
+    } finally {
+      this.sweeping.delete(partnerId);
+      this.sweptSince.delete(partnerId);
+    }
+  }
+
+  start(intervalMs: number, partners: () => Iterable<string>): void {
+    this.stopped = false;
+    const tick = (): void => {
+      this.timer = this.d.clock.setTimeout(() => {
+        for (const p of partners()) void this.sweep(p);
+        if (!this.stopped) tick();
+      }, intervalMs);
+    };
+    tick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) this.d.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
