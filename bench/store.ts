@@ -157,6 +157,9 @@ async function paced(maxDelayMs: number): Promise<Record<string, string | number
       'cpu %': Math.round(((cpu.user + cpu.system) / 1e6 / secs) * 100),
       commits: cs.transactions,
       'avg batch': Math.round(cs.ops / Math.max(1, cs.transactions)),
+      syncs: cs.syncs,
+      'avg sync ms': cs.syncMs / Math.max(1, cs.syncs),
+      'commit ms/s': Math.round(cs.commitMs / secs),
     };
   } finally {
     await store.close();

@@ -66,9 +66,14 @@ export const StoreSchema = z
     kind: z.literal('sqlite').default('sqlite'),
     /** Defaults to `<node.dataDir>/tollgate.sqlite` (filled in by the top-level transform). */
     path: nonEmpty().optional(),
-    /** FULL: fsync on every group commit (nothing acknowledged is lost on power loss). NORMAL: WAL without per-commit fsync. */
+    /**
+     * FULL: a write is acknowledged only after the WAL holding its commit is fsync'd (nothing acknowledged is lost
+     * on power loss). NORMAL: acknowledged at commit; survives a process crash, a power loss may lose the last commits.
+     */
     synchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
+    /** When no fsync is in flight, how long the first queued write waits for company before the commit (0 = end of turn). */
     groupCommitMaxDelayMs: intAtLeast(0).default(2),
+    /** A batch reaching this many operations is committed at once. */
     groupCommitMaxBatch: intAtLeast(1).default(2000),
     retentionHours: intAtLeast(1).default(72),
     purgeIntervalMs: intAtLeast(1000).default(600_000),

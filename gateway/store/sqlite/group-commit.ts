@@ -31,6 +31,8 @@ export interface GroupCommitStats {
   commitMs: number;
   /** Durability syncs completed (durable mode). */
   syncs: number;
+  /** Wall time syncs took (ms, off the main thread). */
+  syncMs: number;
 }
 
 export interface GroupCommitOptions {
@@ -74,7 +76,7 @@ export class GroupCommitter {
     this.flush();
   };
 
-  readonly stats: GroupCommitStats = { transactions: 0, ops: 0, maxBatch: 0, failures: 0, commitMs: 0, syncs: 0 };
+  readonly stats: GroupCommitStats = { transactions: 0, ops: 0, maxBatch: 0, failures: 0, commitMs: 0, syncs: 0, syncMs: 0 };
   /** Settlers of committed batches waiting for the next sync: resolve, reject pairs. */
   private syncWaiting: (((v?: unknown) => void) | ((e: unknown) => void))[] = [];
   private syncing = false;
@@ -179,8 +181,10 @@ export class GroupCommitter {
     const batch = this.syncWaiting;
     this.syncWaiting = [];
     this.syncing = true;
+    const started = performance.now();
     this.opts.sync!((err) => {
       this.syncing = false;
+      this.stats.syncMs += performance.now() - started;
       if (err === undefined || err === null) {
         this.stats.syncs++;
         for (let i = 0; i < batch.length; i += 2) (batch[i] as () => void)();
