@@ -2,8 +2,11 @@
  * End-to-end gateway benchmark: partner SMPP client (this process) -> gateway (child process, temp data dir, store
  * synchronous FULL) -> SMPP simulator with receipts (child process) -> receipts back to the partner.
  *
- *   npm run bench:gateway [-- --seconds 60] [-- --window 500] [-- --binds 1] [-- --cpu-prof] [-- --json]
+ *   npm run bench:gateway [-- --seconds 60] [-- --window 500] [-- --binds 1] [-- --rate N] [-- --sync NORMAL]
+ *     [-- --commit-delay-ms 2] [-- --connector-binds 2] [-- --node-flags "--max-semi-space-size=64"] [-- --cpu-prof] [-- --json]
  *
+ * Without --rate the partner keeps its window full (throughput; latency is then window / rate by Little's law).
+ * With --rate N it offers N submits/s, which shows the accept latency below saturation.
  * Prints end-to-end msg/s (receipted messages per second), accept latency (submit -> submit_sm_resp at the partner)
  * and submit-to-receipt latency, gateway CPU and peak RSS, and the store's state after a graceful stop.
  */
@@ -30,6 +33,7 @@ const drainSeconds = 30;
 const synchronous = flagValue('sync') === 'NORMAL' ? 'NORMAL' : 'FULL';
 const commitDelayMs = Number(flagValue('commit-delay-ms') ?? 2);
 const cpuProf = hasFlag('cpu-prof');
+const offeredRate = Number(flagValue('rate') ?? 0);
 const json = hasFlag('json');
 
 function getJson(port: number, path: string): Promise<Record<string, unknown>> {
@@ -108,7 +112,7 @@ async function main(): Promise<void> {
   const simPort = Number(sim.match[1]);
   const cfgPath = join(dir, 'bench.yaml');
   writeFileSync(cfgPath, configYaml(dir, simPort));
-  const gwArgs = [...(cpuProf ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench/profiles')] : []), join(ROOT, 'bin/tollgate'), 'start', '--config', cfgPath];
+  const gwArgs = [...(flagValue('node-flags') ?? '').split(' ').filter(Boolean), ...(cpuProf ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench/profiles')] : []), join(ROOT, 'bin/tollgate'), 'start', '--config', cfgPath];
   const gwLog = new Map<string, number>();
   const gw = await spawnUntil(process.execPath, gwArgs, /"message":"started"/, {
     cwd: ROOT,
@@ -171,8 +175,11 @@ async function main(): Promise<void> {
 
   const cpu0 = cpuMs(await getJson(ports.admin, '/admin/stats'));
   const start = performance.now();
+  // Offered-rate mode: a budget refilled every 5 ms; without it the window alone limits the partner.
+  let budget = offeredRate > 0 ? 0 : Infinity;
   const fill = (s: SmppSession): void => {
-    while (running && s.inFlight < window && s.canSend) {
+    while (running && budget >= 1 && s.inFlight < window && s.canSend) {
+      budget--;
       const t0 = performance.now();
       s.send(submitPdu(n++)).then(
         (resp) => {
@@ -190,17 +197,35 @@ async function main(): Promise<void> {
       );
     }
   };
+  const pacer =
+    offeredRate > 0
+      ? setInterval(() => {
+          budget = Math.min(budget + offeredRate / 200, offeredRate / 20);
+          for (const s of sessions) fill(s);
+        }, 5)
+      : undefined;
   for (const s of sessions) fill(s);
   const progress = setInterval(() => {
     if (!json) process.stderr.write(`  t=${((performance.now() - start) / 1000).toFixed(0)}s accepted=${accepted} receipts=${receipts}\n`);
   }, 5000);
   await new Promise((r) => setTimeout(r, seconds * 1000));
   running = false;
+  if (pacer) clearInterval(pacer);
   const submitEnd = performance.now();
   const drainUntil = Date.now() + drainSeconds * 1000;
   while (receipts < accepted && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 50));
   clearInterval(progress);
   const statsEnd = await getJson(ports.admin, '/admin/stats');
+  const metricsText = await new Promise<string>((res) => {
+    http.get({ host: '127.0.0.1', port: ports.admin, path: '/metrics' }, (r) => {
+      let body = '';
+      r.setEncoding('utf8');
+      r.on('data', (c: string) => (body += c));
+      r.on('end', () => res(body));
+    }).on('error', () => res(''));
+  });
+  const lagP99 = Number(/^tollgate_nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(metricsText)?.[1] ?? NaN) * 1000;
+  const lagMax = Number(/^tollgate_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(metricsText)?.[1] ?? NaN) * 1000;
   const cpu1 = cpuMs(statsEnd);
   const rssPeak = peakRssMb(gwPid);
 
@@ -229,7 +254,7 @@ async function main(): Promise<void> {
   const acceptPerS = accepted / ((submitEnd - start) / 1000);
   const gwCpuS = (cpu1 - cpu0) / 1000;
   printMachine();
-  process.stdout.write(`run: ${seconds}s, ${binds} partner bind(s) window ${window}, connector ${connectorBinds} bind(s), store synchronous=${synchronous}\n`);
+  process.stdout.write(`run: ${seconds}s, ${binds} partner bind(s) window ${window}${offeredRate > 0 ? `, offered ${offeredRate}/s` : ''}, connector ${connectorBinds} bind(s), store synchronous=${synchronous}\n`);
   printTable([
     { metric: 'end-to-end msg/s (receipted)', value: Math.round(msgPerS) },
     { metric: 'accepted msg/s', value: Math.round(acceptPerS) },
@@ -244,6 +269,8 @@ async function main(): Promise<void> {
     { metric: 'gateway CPU s (of run)', value: gwCpuS },
     { metric: 'gateway CPU % of one core', value: (100 * gwCpuS) / e2eSeconds },
     { metric: 'gateway peak RSS MB', value: Math.round(rssPeak) },
+    { metric: 'gateway event-loop lag p99 ms', value: lagP99 },
+    { metric: 'gateway event-loop lag max ms', value: lagMax },
     { metric: 'store: messages', value: stored },
     { metric: 'store: final', value: final },
     { metric: 'store: owed receipts', value: owed },
@@ -259,6 +286,7 @@ async function main(): Promise<void> {
       machine: machineInfo(),
       seconds,
       window,
+      offered_rate: offeredRate,
       binds,
       msg_per_s: Math.round(msgPerS),
       accepted_per_s: Math.round(acceptPerS),
@@ -272,6 +300,8 @@ async function main(): Promise<void> {
       receipt_p99_ms: percentile(toReceipt, 99),
       gateway_cpu_s: gwCpuS,
       gateway_peak_rss_mb: Math.round(rssPeak),
+      gateway_loop_lag_p99_ms: lagP99,
+      gateway_loop_lag_max_ms: lagMax,
       store_messages: stored,
       store_final: final,
       store_owed: owed,

@@ -1,6 +1,7 @@
 /**
  * bench:mo child: the gateway (daemon + MO runtime) with a durable store (synchronous FULL), one SMPP connector to the
- * simulator, one HTTP POST sync service to the partner simulator. argv: smscPort partnerUrl dataDir secret.
+ * simulator, one HTTP POST sync service to the partner simulator.
+ * argv: smscPort partnerUrl dataDir secret commitDelayMs synchronous(FULL|NORMAL) pipelineDepth.
  */
 import { validateConfig } from '../config/load';
 import { MoConfigSchema } from '../config/mo-schema';
@@ -11,10 +12,10 @@ import { CountingMoObserver } from '../gateway/mo/observer';
 import { send, type ToChild } from './mo-ipc';
 
 async function main(): Promise<void> {
-  const [smscPort, partnerUrl, dataDir, secret] = process.argv.slice(2) as [string, string, string, string];
+  const [smscPort, partnerUrl, dataDir, secret, commitDelayMs, synchronous, pipelineDepth] = process.argv.slice(2) as [string, string, string, string, string, string, string];
   const cfg = validateConfig({
     node: { id: 'bench', dataDir },
-    store: { synchronous: 'FULL', groupCommitMaxDelayMs: Number(process.env['BENCH_MO_COMMIT_DELAY_MS'] ?? 2) },
+    store: { synchronous: synchronous === 'NORMAL' ? 'NORMAL' : 'FULL', groupCommitMaxDelayMs: Number(commitDelayMs) },
     admin: { host: '127.0.0.1', port: 0 },
     log: { level: 'error' },
     smppServer: { host: '127.0.0.1', port: 0 },
@@ -37,12 +38,12 @@ async function main(): Promise<void> {
   const mo = await startMoRuntime({
     host: daemon,
     config: MoConfigSchema.parse({
-      services: [{ id: 'jokes', shortNumber: '4455', keyword: 'JOKE', partner: 'acme', handler: { kind: 'httpPost', url: partnerUrl, timeoutMs: 10_000, concurrency: 512, maxQueued: 1_000_000, pipelineDepth: 64 } }],
+      services: [{ id: 'jokes', shortNumber: '4455', keyword: 'JOKE', partner: 'acme', handler: { kind: 'httpPost', url: partnerUrl, timeoutMs: 10_000, concurrency: 512, maxQueued: 1_000_000, pipelineDepth: Number(pipelineDepth) } }],
       partnerHttp: [{ partner: 'acme', secret }],
       sendApi: { port: 0 },
     }),
     database: cfg.config.store.path,
-    synchronous: 'FULL',
+    synchronous: synchronous === 'NORMAL' ? 'NORMAL' : 'FULL',
     credentials: [],
     observer: obs,
   });

@@ -1,5 +1,6 @@
 /**
- * `npm run bench:mo [-- --json] [-- --count N] [-- --window W]`: MO traffic from the SMPP simulator through the gateway
+ * `npm run bench:mo [-- --json] [--count N] [--window W] [--pipeline D] [--commit-delay-ms M] [--sync FULL|NORMAL]
+ *  [--profile mo-gateway.ts|mo-smsc.ts|mo-partner.ts] [--profile-dir DIR]`: MO traffic from the SMPP simulator through the gateway
  * to the partner simulator (HTTP POST, sync JSON reply) and the reply MT back to the simulator; each in its own
  * process. Prints MO/s (injected -> every reply MT back at the simulator), p50/p99 from MO arrival at the gateway to
  * the partner's answer, reply MTs submitted, CPU per process. `--json`: one JSON object on the last line (`mo_per_s`).
@@ -19,8 +20,13 @@ function arg(name: string, dflt: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 }
 
+function argStr(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? dflt) : dflt;
+}
+
 function start(file: string, args: string[]): ChildProcess {
-  const prof = process.env['BENCH_MO_PROFILE'] === file ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_MO_PROFILE_DIR'] ?? '/tmp'}`] : [];
+  const prof = argStr('profile', '') === file ? ['--cpu-prof', `--cpu-prof-dir=${argStr('profile-dir', tmpdir())}`] : [];
   return fork(join(ROOT, 'bench', file), args, { execArgv: ['--import', 'tsx', ...prof], cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
@@ -64,7 +70,16 @@ async function main(): Promise<void> {
     const smsc = start('mo-smsc.ts', []);
     children.push(smsc);
     const [p, s] = await Promise.all([next(partner, 'ready', 30_000), next(smsc, 'ready', 30_000)]);
-    const gw = start('mo-gateway.ts', [String(s.port), `http://127.0.0.1:${p.port}/mo`, dir, SECRET]);
+    const sync = argStr('sync', 'FULL') === 'NORMAL' ? 'NORMAL' : 'FULL';
+    const gw = start('mo-gateway.ts', [
+      String(s.port),
+      `http://127.0.0.1:${p.port}/mo`,
+      dir,
+      SECRET,
+      String(arg('commit-delay-ms', 2)),
+      sync,
+      String(arg('pipeline', 64)),
+    ]);
     children.push(gw);
     await next(gw, 'ready', 30_000);
     // The gateway binds to the simulator shortly after start.
@@ -125,7 +140,8 @@ async function main(): Promise<void> {
       partner_cpu_s: ((pEnd.partnerCpuUs ?? 0) - (pBase.partnerCpuUs ?? 0)) / 1e6,
       gateway_peak_rss_mb: Math.round(g.peakRssBytes / 1e6),
       unfinished_mo_after: g.unfinishedMo,
-      store: 'sqlite WAL synchronous=FULL (group commit)',
+      store: `sqlite WAL synchronous=${sync} (group commit)`,
+      pipeline_depth: arg('pipeline', 64),
       all_replies_back: allBack,
       cpu: m.cpu,
       cores: m.cores,

@@ -20,6 +20,8 @@ export async function resumeUnfinished(
   hasRoom: () => boolean,
   isStopped: () => boolean,
   sleep: (ms: number) => Promise<void>,
+  /** Only messages with a smaller id: those stored before this start (live traffic is dispatched already). */
+  beforeId: number,
   pageSize = 1000,
 ): Promise<ResumeResult> {
   const r: ResumeResult = { resumed: 0, flaggedDuplicate: 0, awaitingReceipt: 0 };
@@ -28,8 +30,13 @@ export async function resumeUnfinished(
     if (isStopped()) break;
     const page = await store.unfinished('mt', pageSize, after);
     if (page.length === 0) break;
+    let done = false;
     for (const msg of page) {
       after = msg.id;
+      if (Number(msg.id) >= beforeId) {
+        done = true;
+        break;
+      }
       const pending = msg.parts.filter((p) => p.smscMessageId === undefined && !isFinal(p.state));
       if (pending.length === 0) {
         r.awaitingReceipt++;
@@ -42,6 +49,7 @@ export async function resumeUnfinished(
       }
       if (intake.resume(msg)) r.resumed++;
     }
+    if (done) break;
     while (!hasRoom() && !isStopped()) await sleep(20);
   }
   if (r.resumed + r.awaitingReceipt > 0) obs.log('info', 'resumed unfinished messages', { ...r });

@@ -17,6 +17,7 @@ import { createLogger } from './logging';
 import type { LoggerLike } from './daemon-observer';
 import { resumeUnfinished } from './daemon-resume';
 import { ReceiptCorrelator } from './dlr/receipt-correlator';
+import { ReceiptExpiry } from './dlr/receipt-expiry';
 import { AdminServer } from './http/admin';
 import type { AdminHandlers } from './http/admin';
 import { Metrics } from './metrics';
@@ -28,6 +29,12 @@ import { PartnerServer } from './servers/partner-server';
 import { ReceiptForwarder } from './servers/receipt-forwarder';
 import type { ReceiptSink } from './servers/receipt-forwarder';
 import { SqliteMessageStore, storeOptionsFromConfig } from './store/sqlite/sqlite-store';
+
+/** Receipt sinks for partners that are not bound over SMPP (issue 6: HTTP callbacks), and which partners to sweep. */
+export interface ExtraReceiptSinks {
+  sinksFor(partnerId: string): readonly ReceiptSink[];
+  partners(): Iterable<string>;
+}
 
 export interface DaemonOptions {
   config: FrozenConfig;
@@ -53,6 +60,8 @@ export interface Daemon {
   partnerSinks(partnerId: string): readonly ReceiptSink[];
   /** Hook (issue 6): a partner's rx/trx bind came up, so MOs queued for it can go. */
   onPartnerBound(cb: ((partnerId: string) => void) | undefined): void;
+  /** Hook (issue 6): receipts of partners with no SMPP bind go to these sinks (HTTP receipt callbacks). */
+  setReceiptSinks(s: ExtraReceiptSinks | undefined): void;
   reload(next?: FrozenConfig): Promise<{ ok: true } | { ok: false; issues: readonly string[] }>;
   stop(): Promise<void>;
   readonly stopped: Promise<void>;
@@ -61,6 +70,9 @@ export interface Daemon {
 /** Dispatch queue per connector: room for bursts well above one window, bounded so memory is too. */
 const QUEUE_MAX_MIN = 20_000;
 const OWED_SWEEP_MS = 5_000;
+/** A submitted part still without a receipt this long after its validity ends expires. */
+const RECEIPT_GRACE_MS = 3_600_000;
+const EXPIRY_SWEEP_MS = 60_000;
 
 function partnerSettings(c: FrozenConfig): PartnerSettings[] {
   return c.partners.map((p) => {
@@ -97,6 +109,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   let stopping = false;
   let moHandler: ((connectorId: string, mo: unknown, ack: (ok: boolean) => void) => void) | undefined;
   let partnerBoundHook: ((partnerId: string) => void) | undefined;
+  let extraReceiptSinks: ExtraReceiptSinks | undefined;
 
   const simulators: SmppSimulator[] = [];
   for (const s of config.simulators) {
@@ -114,7 +127,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     store,
     clock,
     obs,
-    sinksFor: (p) => partnerServer?.sinksFor(p) ?? [],
+    sinksFor: (p) => {
+      const bound = partnerServer?.sinksFor(p) ?? [];
+      return bound.length > 0 || !extraReceiptSinks ? bound : extraReceiptSinks.sinksFor(p);
+    },
     maxAgeMs: (p) => (directory.get(p)?.settings.receiptMaxAgeHours ?? 72) * 3_600_000,
     pendingMax: 50_000,
     sweepBatch: 2_000,
@@ -128,7 +144,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       receiptMode: (p) => directory.get(p)?.settings.receiptMode ?? 'perPart',
       forward: (owed) => forwarder.offer(owed),
     },
-    { earlyHoldMs: 5_000, earlyMax: 100_000, indexMax: 1_000_000 },
+    { earlyHoldMs: 5_000, earlyMax: 100_000, indexMax: 200_000 },
   );
   const dispatcher = new MtDispatcher(store, clock, connectors, { ...config.retry }, correlator, obs);
 
@@ -208,13 +224,22 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
           }
         : {}),
     },
-    { store, clock, obs, directory, intake, onReceiverBound: (p) => {
-      void forwarder.sweep(p);
-      partnerBoundHook?.(p);
-    } },
+    {
+      store,
+      clock,
+      obs,
+      directory,
+      intake,
+      onReceiverBound: (p) => {
+        void forwarder.sweep(p);
+        partnerBoundHook?.(p);
+      },
+    },
   );
 
   for (const c of connectors.values()) c.start();
+  // Ids below this were stored by an earlier run: the resume takes those, live traffic takes the rest.
+  const firstLiveId = Number(store.nextId());
   const smpp = await partnerServer.listen();
 
   const reload = async (next?: FrozenConfig): Promise<{ ok: true } | { ok: false; issues: readonly string[] }> => {
@@ -281,7 +306,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   });
   const adminPort = await admin.listen(config.admin.host, config.admin.port);
 
-  forwarder.start(OWED_SWEEP_MS, () => partnerServer?.boundPartners() ?? []);
+  forwarder.start(OWED_SWEEP_MS, () => [...(partnerServer?.boundPartners() ?? []), ...(extraReceiptSinks?.partners() ?? [])]);
+  const expiry = new ReceiptExpiry(store, clock, correlator, obs, RECEIPT_GRACE_MS, 1000);
+  const expiryTimer = setInterval(() => void expiry.sweep(), EXPIRY_SWEEP_MS);
+  expiryTimer.unref();
   const purgeTimer = setInterval(() => {
     const before = clock.now() - config.store.retentionHours * 3_600_000;
     store.purgeFinished(before).then(
@@ -306,6 +334,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     () => [...connectors.values()].every((c) => c.queued < QUEUE_MAX_MIN / 2),
     () => stopping,
     (ms) => new Promise((r) => setTimeout(r, ms)),
+    firstLiveId,
   ).catch((err: unknown) => log.error('resume failed', { err: String(err) }));
 
   let resolveStopped!: () => void;
@@ -317,6 +346,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     stopPromise = (async () => {
       log.info('stopping: closing partner binds');
       clearInterval(purgeTimer);
+      clearInterval(expiryTimer);
       forwarder.stop();
       await partnerServer?.close();
       await resumeDone;
@@ -345,6 +375,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     partnerSinks: (p) => partnerServer?.sinksFor(p) ?? [],
     onPartnerBound: (cb) => {
       partnerBoundHook = cb;
+    },
+    setReceiptSinks: (x) => {
+      extraReceiptSinks = x;
     },
     reload,
     stop,

@@ -21,6 +21,11 @@ export interface MoPartInput {
   connectorId: string;
   source: string;
   destination: string;
+  /** TON/NPI of both addresses, carried so the reassembled MO (and its reply) keeps them. */
+  sourceTon: number;
+  sourceNpi: number;
+  destTon: number;
+  destNpi: number;
   refKind: RefKind;
   ref: number;
   total: number;

@@ -13,6 +13,7 @@ import { gsm7Decode } from '../../protocols/wire/gsm7';
 import { encodingForDataCoding } from '../../protocols/wire/text';
 import {
   ConnectionClosedError,
+  EncodeError,
   RemoteError,
   SessionStateError,
   TimeoutError,
@@ -46,6 +47,8 @@ export function classifyCimd2Error(err: unknown): SubmitFailure {
     if (code === ErrorCode.TEMPORARY_CONGESTION) return { kind: 'throttled', code: 'CIMD2_900_10' };
     return { kind: TEMPORARY.has(code) ? 'temporary' : 'permanent', code: `CIMD2_900_${code}` };
   }
+  // The message itself cannot be put on this protocol's wire: retrying will not help.
+  if (err instanceof EncodeError) return { kind: 'permanent', code: 'ENCODE' };
   if (err instanceof TimeoutError) return { kind: 'timeout', code: 'TIMEOUT' };
   if (err instanceof ConnectionClosedError) return { kind: 'link', code: 'LINK_DOWN' };
   if (err instanceof SessionStateError || err instanceof WindowFullError) return { kind: 'temporary', code: err.code };
@@ -93,7 +96,13 @@ class Cimd2LinkSession implements LinkSession {
   }
 
   submit(job: DispatchJob, timeoutMs: number): Promise<string> {
-    return this.s.send(cimd2SubmitForPart(job.msg, job.part), { timeoutMs }).then((resp) => {
+    let pkt: Cimd2Packet;
+    try {
+      pkt = cimd2SubmitForPart(job.msg, job.part);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.s.send(pkt, { timeoutMs }).then((resp) => {
       const dest = getParam(resp, Param.DESTINATION_ADDRESS) ?? job.msg.destination.addr;
       const scts = getParam(resp, Param.SERVICE_CENTRE_TIME_STAMP) ?? '';
       return cimd2MessageId(dest, scts);

@@ -241,6 +241,11 @@ export class Connector {
           break;
         }
         const job = this.queue.shift()!;
+        if (job.msg.validUntil <= now) {
+          // Waited out its validity in the queue (link down for long): the dispatcher fails it as expired.
+          this.events.failed(job, { kind: 'temporary', code: 'VALIDITY_EXPIRED' });
+          continue;
+        }
         this.send(link, job, now);
       }
     } finally {
@@ -251,7 +256,13 @@ export class Connector {
   private send(link: LinkSession, job: DispatchJob, now: number): void {
     job.sentAt = now;
     this.inFlightJobs++;
-    link.submit(job, this.opts.responseTimeoutMs).then(
+    let sent: Promise<string>;
+    try {
+      sent = link.submit(job, this.opts.responseTimeoutMs);
+    } catch (err) {
+      sent = Promise.reject(err);
+    }
+    sent.then(
       (smscId) => {
         this.inFlightJobs--;
         if (this.throttleMs > 0) this.throttleMs = this.throttleMs > THROTTLE_MIN_MS ? this.throttleMs >> 1 : 0;

@@ -8,6 +8,7 @@ import type { SmppInboundRequest, SmppSession, SmppSessionOptions } from '../../
 import type { BindType } from '../../protocols/smpp/states';
 import {
   ConnectionClosedError,
+  EncodeError,
   RemoteError,
   SessionStateError,
   TimeoutError,
@@ -43,6 +44,8 @@ export function classifySmppError(err: unknown): SubmitFailure {
     if (status === CommandStatus.ESME_RTHROTTLED) return { kind: 'throttled', code: 'ESME_RTHROTTLED' };
     return { kind: TEMPORARY.has(status) ? 'temporary' : 'permanent', code: statusName(status) };
   }
+  // The message itself cannot be put on this protocol's wire: retrying will not help.
+  if (err instanceof EncodeError) return { kind: 'permanent', code: 'ENCODE' };
   if (err instanceof TimeoutError) return { kind: 'timeout', code: 'TIMEOUT' };
   if (err instanceof ConnectionClosedError) return { kind: 'link', code: 'LINK_DOWN' };
   if (err instanceof SessionStateError || err instanceof WindowFullError) return { kind: 'temporary', code: err.code };

@@ -2,6 +2,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { encodingForDataCoding } from '../../protocols/wire/text';
 import {
   ConnectionClosedError,
+  EncodeError,
   RemoteError,
   SessionStateError,
   TimeoutError,
@@ -37,6 +38,8 @@ export function classifyUcpError(err: unknown): SubmitFailure {
     const ec = String(err.status).padStart(2, '0');
     return { kind: TEMPORARY_EC.has(ec) ? 'temporary' : 'permanent', code: `UCP_NACK_${ec}` };
   }
+  // The message itself cannot be put on this protocol's wire: retrying will not help.
+  if (err instanceof EncodeError) return { kind: 'permanent', code: 'ENCODE' };
   if (err instanceof TimeoutError) return { kind: 'timeout', code: 'TIMEOUT' };
   if (err instanceof ConnectionClosedError) return { kind: 'link', code: 'LINK_DOWN' };
   if (err instanceof SessionStateError || err instanceof WindowFullError) return { kind: 'temporary', code: err.code };
@@ -92,7 +95,12 @@ class UcpLinkSession implements LinkSession {
   }
 
   submit(job: DispatchJob, timeoutMs: number): Promise<string> {
-    const op = ucpSubmitForPart(job.msg, job.part);
+    let op: UcpOutgoing;
+    try {
+      op = ucpSubmitForPart(job.msg, job.part);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const adc = op.ot === '51' ? op.adc : '';
     return this.s.send(op, { timeoutMs }).then((res) => {
       const id = res.result.ack ? messageIdFromSubmitAck(res.result, adc) : undefined;

@@ -172,6 +172,11 @@ async function accept(deps: SendApiDeps, partnerId: string, req: SendRequest, de
     defaultValidityMs: deps.settings.defaultValidityMs,
     receipt: callbackUrl !== undefined,
   });
+  // The callback URL is recorded before the MT can be sent, so even a receipt that comes back at once finds it.
+  const rec: Parameters<ApiMessageStore['put']>[0] = { messageId: id, partnerId, createdAt: now };
+  if (callbackUrl !== undefined) rec.callbackUrl = callbackUrl;
+  if (req.reference !== undefined) rec.moRef = req.reference;
+  if (rec.callbackUrl !== undefined || rec.moRef !== undefined) await deps.apiMessages.put(rec);
   let res: SubmitMtResult;
   try {
     res = await deps.submitMt(msg);
@@ -182,10 +187,6 @@ async function accept(deps: SendApiDeps, partnerId: string, req: SendRequest, de
     if (key !== undefined) await deps.idempotency.release(partnerId, key);
     return { status: REJECT_STATUS[res.code], body: { error: res.code, reason: res.reason } };
   }
-  const rec: Parameters<ApiMessageStore['put']>[0] = { messageId: res.id, partnerId, createdAt: now };
-  if (callbackUrl !== undefined) rec.callbackUrl = callbackUrl;
-  if (req.reference !== undefined) rec.moRef = req.reference;
-  if (rec.callbackUrl !== undefined || rec.moRef !== undefined) await deps.apiMessages.put(rec);
   return { status: 202, body: { id: res.id, status: 'accepted' } };
 }
 

@@ -22,6 +22,7 @@ import { moFromLink } from './mo-adapters';
 import { MoFlow, type MoService } from './mo-flow';
 import { nullMoObserver, type MoObserver } from './observer';
 import { smppPassThrough, type MoSink } from './smpp-pass-through';
+import type { ReceiptSink } from '../servers/receipt-forwarder';
 import type { SubmitMt, SubmitMtResult } from './submit-mt';
 
 /** What the daemon offers the MO side. */
@@ -38,7 +39,12 @@ export interface MoHost {
   partnerSinks?(partnerId: string): readonly MoSink[];
   /** Optional: called when a partner's rx/trx bind comes up (queued pass-through MOs go out then). */
   onPartnerBound?(cb: ((partnerId: string) => void) | undefined): void;
+  /** Optional: receipts of partners without an SMPP bind go to these sinks (HTTP receipt callbacks). */
+  setReceiptSinks?(s: { sinksFor(partnerId: string): readonly ReceiptSink[]; partners(): Iterable<string> } | undefined): void;
 }
+
+/** HTTP receipt callbacks in flight at most (the rest stay owed in the store for the next sweep). */
+const CALLBACKS_IN_FLIGHT_MAX = 256;
 
 export interface MoRuntimeOptions {
   host: MoHost;
@@ -135,6 +141,27 @@ export async function startMoRuntime(o: MoRuntimeOptions): Promise<MoRuntime> {
     clock,
   });
 
+  if (o.host.setReceiptSinks) {
+    let inFlight = 0;
+    const sink: ReceiptSink = {
+      get canSend() {
+        return inFlight < CALLBACKS_IN_FLIGHT_MAX;
+      },
+      send: () => Promise.reject(new Error('HTTP partners take receipts through sendOwed')),
+      sendOwed: async (r) => {
+        inFlight++;
+        try {
+          // false: not taken after the retries; the receipt stays owed and the next sweep tries again.
+          if (!(await receiptCallbacks.deliver(r))) throw new Error('receipt callback failed');
+        } finally {
+          inFlight--;
+        }
+      },
+    };
+    const sinks = [sink];
+    o.host.setReceiptSinks({ sinksFor: (p) => (secrets.has(p) ? sinks : []), partners: () => secrets.keys() });
+  }
+
   let server: http.Server | undefined;
   let sendApiPort: number | undefined;
   if (o.sendApi !== false) {
@@ -171,6 +198,7 @@ export async function startMoRuntime(o: MoRuntimeOptions): Promise<MoRuntime> {
     async close() {
       o.host.setMoHandler(undefined);
       o.host.onPartnerBound?.(undefined);
+      o.host.setReceiptSinks?.(undefined);
       if (server) {
         server.closeAllConnections();
         await new Promise<void>((r) => server!.close(() => r()));
@@ -181,4 +209,16 @@ export async function startMoRuntime(o: MoRuntimeOptions): Promise<MoRuntime> {
       mo.close();
     },
   };
+}
+
+/** Send-API credentials from the config: SMPP system_id/password per partner plus its partnerHttp API keys. */
+export function credentialsFromConfig(
+  partners: readonly { id: string; smpp?: { systemId: string; password: string } }[],
+  partnerHttp: readonly { partner: string; apiKeys: readonly string[] }[],
+): PartnerCredentials[] {
+  return partners.map((p) => {
+    const c: PartnerCredentials = { partnerId: p.id, apiKeys: partnerHttp.find((h) => h.partner === p.id)?.apiKeys ?? [] };
+    if (p.smpp) c.smpp = { systemId: p.smpp.systemId, password: p.smpp.password };
+    return c;
+  });
 }

@@ -51,7 +51,8 @@ export class MtIntake {
   submitOn(msg: Message, connectorId: string): Promise<IntakeResult> {
     const connector = this.dispatcher.choose([connectorId]);
     if (!connector) return Promise.resolve({ ok: false, code: 'no_route', reason: `unknown connector ${connectorId}` });
-    return this.enqueue(msg, connector, [connectorId], msg.routeId ?? 'mo-reply');
+    // routeId 'mo-reply' keeps a resumed reply on its own link (see resume).
+    return this.enqueue(msg, connector, [connectorId], 'mo-reply');
   }
 
   private enqueue(msg: Message, connector: Connector, targets: string[], routeId: string): Promise<IntakeResult> {
@@ -79,10 +80,12 @@ export class MtIntake {
 
   /** Resume after restart: a stored unfinished MT goes back on its connector's queue. */
   resume(msg: Message): boolean {
+    // The connector chosen at intake first (an MO reply must leave on its own link), the current route's
+    // targets after it as failover.
     const verdict = decideMt(msg, { routes: this.table, pick: this.pick++ });
-    const targets =
-      verdict.kind === 'routed' ? verdict.targets : msg.connectorId !== undefined ? [msg.connectorId] : undefined;
-    if (!targets) return false;
+    const routed = verdict.kind === 'routed' && msg.routeId !== 'mo-reply' ? verdict.targets : [];
+    const targets = msg.connectorId !== undefined ? [msg.connectorId, ...routed.filter((t) => t !== msg.connectorId)] : routed;
+    if (targets.length === 0) return false;
     this.dispatcher.dispatch(msg, targets);
     return true;
   }

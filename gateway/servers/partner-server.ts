@@ -61,6 +61,8 @@ function smppAbsoluteTime(ms: number): string {
   return `${p(d.getUTCFullYear() % 100)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}000+`;
 }
 
+const PENDING_BIND_MS = 5000;
+
 type Accepted = { status: 0; id: string } | { status: number; id: '' };
 
 /**
@@ -73,7 +75,8 @@ export class PartnerServer {
   private readonly bound = new Map<string, Set<SmppSession>>();
   private readonly receivers = new Map<string, SmppSession[]>();
   private readonly sessionPartner = new WeakMap<SmppSession, PartnerEntry>();
-  private readonly pendingBinds = new Map<string, number>();
+  /** Accept times of binds said yes to but not yet bound; a bind that dies in between ages out. */
+  private readonly pendingBinds = new Map<string, number[]>();
   /** Submits taken but not yet answered (waiting for the store): shutdown answers them before unbinding. */
   private pendingIntake = 0;
   private draining = false;
@@ -89,7 +92,9 @@ export class PartnerServer {
         d.obs.log('warn', 'partner bind refused', { systemId: req.systemId, remote: req.remoteAddress, reason: res.reason });
         return { ok: false, status: res.status };
       }
-      this.pendingBinds.set(res.partner.id, (this.pendingBinds.get(res.partner.id) ?? 0) + 1);
+      const pending = this.pendingBinds.get(res.partner.id) ?? [];
+      pending.push(d.clock.now());
+      this.pendingBinds.set(res.partner.id, pending);
       return { ok: true, systemId: 'tollgate' };
     };
     this.servers.push(new SmppServer({ host: opts.host, port: opts.port, sessionOptions: opts.session, auth }));
@@ -106,8 +111,12 @@ export class PartnerServer {
     return ports.length > 1 ? { port: ports[0]!, tlsPort: ports[1]! } : { port: ports[0]! };
   }
 
+  /** Bound sessions plus binds accepted in the last few seconds that have not reported bound yet. */
   private bindCount(partnerId: string): number {
-    return (this.bound.get(partnerId)?.size ?? 0) + (this.pendingBinds.get(partnerId) ?? 0);
+    const since = this.d.clock.now() - PENDING_BIND_MS;
+    const pending = (this.pendingBinds.get(partnerId) ?? []).filter((t) => t > since);
+    this.pendingBinds.set(partnerId, pending);
+    return (this.bound.get(partnerId)?.size ?? 0) + pending.length;
   }
 
   bindsOf(partnerId: string): number {
@@ -131,8 +140,7 @@ export class PartnerServer {
         void session.close();
         return;
       }
-      const pend = (this.pendingBinds.get(partner.id) ?? 1) - 1;
-      this.pendingBinds.set(partner.id, Math.max(0, pend));
+      this.pendingBinds.get(partner.id)?.shift();
       this.sessionPartner.set(session, partner);
       let set = this.bound.get(partner.id);
       if (!set) {

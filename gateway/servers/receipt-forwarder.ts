@@ -9,6 +9,8 @@ import type { RuntimeObserver } from '../binders/observer';
 export interface ReceiptSink {
   readonly canSend: boolean;
   send(pdu: DeliverSm): Promise<unknown>;
+  /** A sink that takes the receipt itself rather than a deliver_sm (issue 6: HTTP receipt callbacks). */
+  sendOwed?(r: OwedReceipt): Promise<unknown>;
 }
 
 export interface ForwarderDeps {
@@ -93,7 +95,7 @@ export class ReceiptForwarder {
 
   private send(sink: ReceiptSink, r: OwedReceipt, partnerId: string): void {
     const key = keyOf(r);
-    sink.send(partnerReceiptDeliverSm(r)).then(
+    (sink.sendOwed ? sink.sendOwed(r) : sink.send(partnerReceiptDeliverSm(r))).then(
       () => {
         this.d.obs.receiptForwarded(partnerId);
         const done = (): void => {

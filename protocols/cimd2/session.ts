@@ -19,9 +19,10 @@ import {
   isResponseOp,
   NACK_STATUS,
   OpCode,
+  Param,
   SERVER_REQUEST_OPS,
 } from './constants';
-import { alive, errorCodeOf, errorTextOf, errorResponseTo, generalError, login, logout, nack, responseTo, type Cimd2Packet, type LoginFields } from './packet';
+import { alive, errorCodeOf, getParam, errorTextOf, errorResponseTo, generalError, login, logout, nack, responseTo, type Cimd2Packet, type LoginFields } from './packet';
 import {
   CIMD2_TRANSITIONS,
   type Cimd2Authenticator,
@@ -277,6 +278,26 @@ export class Cimd2Session implements Session<Cimd2Packet, Cimd2Reply, Cimd2Sessi
     else this.window.reject(num, new RemoteError<number>(code, `op ${op} error ${code}${errorTextOf(pkt) ? ': ' + errorTextOf(pkt) : ''}`));
   }
 
+  /**
+   * A response to one of ours with an odd parameter value (e.g. an empty 021 or a 14-digit 060 in a 53): its
+   * outcome still stands. Failing a submit the MC accepted would make the gateway send it twice, so a response
+   * without a usable 900 resolves; one with 900 rejects with that code (8 when the code itself is unreadable).
+   */
+  private onMalformedResponse(pkt: Cimd2Packet, op: number, error: Error): void {
+    const num = pkt.packetNumber;
+    if (!this.window.has(num) || this.sentOp[num]! + 50 !== op) {
+      this.emit({ type: 'unexpectedPacket', opCode: op, packetNumber: num });
+      return;
+    }
+    const raw = getParam(pkt, Param.ERROR_CODE);
+    if (raw === undefined || raw === '' || raw === '0' || raw === '000') {
+      this.window.resolve(num, pkt);
+      return;
+    }
+    const code = errorCodeOf(pkt) ?? ErrorCode.PARAMETER_FORMATTING_ERROR;
+    this.window.reject(num, new RemoteError<number>(code, `op ${op} error ${code} (${error.message})`));
+  }
+
   private onReject(pkt: Cimd2Packet, op: number): void {
     const num = pkt.packetNumber;
     const status = op === OpCode.NACK ? NACK_STATUS : (errorCodeOf(pkt) ?? ErrorCode.UNEXPECTED_OPERATION);
@@ -358,7 +379,13 @@ export class Cimd2Session implements Session<Cimd2Packet, Cimd2Reply, Cimd2Sessi
       return;
     }
     if (isResponseOp(op)) {
-      if (this.window.has(num) && this.sentOp[num]! + 50 === op) this.window.reject(num, r.error);
+      this.onMalformedResponse(r.packet!, op, r.error);
+      return;
+    }
+    if (this.role === 'client' && (op === OpCode.DELIVER_MESSAGE || op === OpCode.DELIVER_STATUS_REPORT)) {
+      // An MC re-sends an MO or report it sees refused, forever: take it (as Kannel does, with a warning event)
+      // and let the application judge the odd value. The server side stays strict toward SMEs.
+      this.onRequest(r.packet!, op);
       return;
     }
     const allowed = this.role === 'server' ? CLIENT_REQUEST_OPS : SERVER_REQUEST_OPS;

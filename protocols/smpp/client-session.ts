@@ -1,11 +1,13 @@
 import type { ConnectionOptions } from 'node:tls';
 import { connectTcp } from '../transport/tcp';
 import type { Transport } from '../transport/transport';
-import { RemoteError } from '../wire/errors';
-import { Tlv } from './constants';
+import type { TimerHandle } from '../wire/clock';
+import { ConnectionClosedError, PduDecodeError, RemoteError, TimeoutError } from '../wire/errors';
+import { CommandStatus, Tlv } from './constants';
 import { SmppFramer } from './framing';
 import { getTlv } from './pdu';
 import type { BindReceiver, BindTransceiver, BindTransmitter } from './pdu';
+import { genericNack } from './responses';
 import { SmppSession } from './session';
 import type { SmppSessionOptions } from './session';
 import { BIND_COMMAND, BOUND_STATE_FOR } from './states';
@@ -33,6 +35,10 @@ export async function bindClient(
   opts?: SmppSessionOptions,
 ): Promise<SmppSession> {
   const session = new SmppSession(transport, 'esme', opts);
+  return bindOn(session, bind);
+}
+
+async function bindOn(session: SmppSession, bind: SmppBindParams): Promise<SmppSession> {
   const command = BIND_COMMAND[bind.bindType];
   const pdu: BindTransmitter | BindReceiver | BindTransceiver = {
     command,
@@ -64,12 +70,66 @@ export async function bindClient(
   }
 }
 
+export interface SmppOutbindParams extends Omit<SmppBindParams, 'bindType'> {
+  /** How to bind back: receiver (SMPP 3.4) or transceiver (5.0). Default receiver. */
+  bindType?: 'receiver' | 'transceiver';
+  /** When set, an outbind whose system_id / password differ is refused (generic_nack ESME_RBINDFAIL) and we close. */
+  expectSystemId?: string;
+  expectPassword?: string;
+}
+
+/**
+ * ESME side of an outbind (smpp.md section 3): on a connection the SMSC opened to us, wait for its outbind (up to
+ * bindTimeoutMs), then bind back as receiver with our credentials. Resolves bound; rejects with TimeoutError when
+ * no outbind comes, RemoteError(status) when the bind is refused, or PduDecodeError(ESME_RBINDFAIL) for an outbind
+ * with unexpected credentials. The session is closed on any failure.
+ */
+export function acceptOutbind(
+  transport: Transport,
+  params: SmppOutbindParams,
+  opts?: SmppSessionOptions,
+): Promise<SmppSession> {
+  const session = new SmppSession(transport, 'esme', opts);
+  const clock = session.opts.clock;
+  return new Promise<SmppSession>((resolve, reject) => {
+    let timer: TimerHandle | undefined;
+    let settled = false;
+    const giveUp = (err: Error): void => {
+      if (settled) return;
+      settled = true;
+      if (timer) clock.clearTimeout(timer);
+      session.outbindHandler = undefined;
+      void session.fail({ kind: 'error', error: err }).then(() => reject(err));
+    };
+    if (session.opts.bindTimeoutMs > 0) {
+      timer = clock.setTimeout(() => giveUp(new TimeoutError(`no outbind within ${session.opts.bindTimeoutMs} ms`)), session.opts.bindTimeoutMs);
+    }
+    void session.closed.then(() => giveUp(new ConnectionClosedError('closed before outbind')));
+    session.outbindHandler = (pdu) => {
+      if (pdu.command !== 'outbind' || settled) return;
+      if (timer) clock.clearTimeout(timer);
+      timer = undefined;
+      session.outbindHandler = undefined;
+      const badId = params.expectSystemId !== undefined && params.expectSystemId !== pdu.systemId;
+      const badPass = params.expectPassword !== undefined && params.expectPassword !== pdu.password;
+      if (badId || badPass) {
+        const seq = pdu.sequenceNumber;
+        session.writeResponse(genericNack(CommandStatus.ESME_RBINDFAIL, seq), seq);
+        giveUp(new PduDecodeError<number>(CommandStatus.ESME_RBINDFAIL, 'outbind with unexpected credentials'));
+        return;
+      }
+      settled = true;
+      bindOn(session, { ...params, bindType: params.bindType ?? 'receiver' }).then(resolve, reject);
+    };
+  });
+}
+
 export interface SmppConnectParams extends SmppBindParams {
   host: string;
   port: number;
   tls?: ConnectionOptions;
   connectTimeoutMs?: number;
-  /** Largest PDU accepted from the SMSC; default 65536. */
+  /** Largest PDU accepted from the SMSC; default DEFAULT_MAX_PDU_BYTES (framing.ts). */
   maxPduBytes?: number;
 }
 

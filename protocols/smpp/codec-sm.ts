@@ -34,6 +34,7 @@ export function decodeSm(
 ): SmppDecodeResult {
   const S = CommandStatus;
   const n = frame.length;
+  const strict = command === 'submit_sm';
   let pos = HEADER_LENGTH;
   if (pos >= n) return fail(S.ESME_RINVCMDLEN, commandId, sequenceNumber, 'body ends before service_type');
   let z = cstringEnd(frame, pos, 6, n);
@@ -58,18 +59,18 @@ export function decodeSm(
   pos = z + 1;
   if (pos >= n) return fail(S.ESME_RINVCMDLEN, commandId, sequenceNumber, 'body ends before esm_class');
   const esmClass = frame[pos++]!;
-  if (!isKnownEsmType(esmClass)) return fail(S.ESME_RINVESMCLASS, commandId, sequenceNumber, 'bad esm_class');
+  if (strict && !isKnownEsmType(esmClass)) return fail(S.ESME_RINVESMCLASS, commandId, sequenceNumber, 'bad esm_class');
   if (pos + 2 >= n) return fail(S.ESME_RINVCMDLEN, commandId, sequenceNumber, 'body ends before schedule_delivery_time');
   const protocolId = frame[pos]!;
   const priorityFlag = frame[pos + 1]!;
   pos += 2;
   z = cstringEnd(frame, pos, 17, n);
-  if (z < 0 || !isTimeBytes(frame, pos, z)) return fail(S.ESME_RINVSCHED, commandId, sequenceNumber, 'bad schedule');
+  if (z < 0 || (strict && !isTimeBytes(frame, pos, z))) return fail(S.ESME_RINVSCHED, commandId, sequenceNumber, 'bad schedule');
   const scheduleDeliveryTime = latin1(frame, pos, z);
   pos = z + 1;
   if (pos >= n) return fail(S.ESME_RINVCMDLEN, commandId, sequenceNumber, 'body ends before validity_period');
   z = cstringEnd(frame, pos, 17, n);
-  if (z < 0 || !isTimeBytes(frame, pos, z)) return fail(S.ESME_RINVEXPIRY, commandId, sequenceNumber, 'bad validity');
+  if (z < 0 || (strict && !isTimeBytes(frame, pos, z))) return fail(S.ESME_RINVEXPIRY, commandId, sequenceNumber, 'bad validity');
   const validityPeriod = latin1(frame, pos, z);
   pos = z + 1;
   if (pos + 4 >= n) return fail(S.ESME_RINVCMDLEN, commandId, sequenceNumber, 'body ends before sm_length');

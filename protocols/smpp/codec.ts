@@ -19,6 +19,7 @@ import {
   cstringEnd,
   fieldsOf,
   isKnownEsmType,
+  isLenientInput,
   isTimeBytes,
   isTimeString,
   missingMandatoryTlv,
@@ -99,6 +100,7 @@ export function decodeBySchema(
   const n = frame.length;
   const fields = fieldsOf(command);
   const response = isResponse(commandId);
+  const strict = !isLenientInput(command);
   const pdu: Record<string, unknown> = { command, commandStatus, sequenceNumber };
   let pos = HEADER_LENGTH;
   for (let i = 0; i < fields.length; i++) {
@@ -112,7 +114,7 @@ export function decodeBySchema(
     switch (f.kind) {
       case FieldKind.U8: {
         const v = frame[pos++]!;
-        if (f.name === 'esmClass' && !isKnownEsmType(v)) {
+        if (strict && f.name === 'esmClass' && !isKnownEsmType(v)) {
           return fail(CommandStatus.ESME_RINVESMCLASS, commandId, sequenceNumber, `esm_class 0x${v.toString(16)}`);
         }
         pdu[f.name] = v;
@@ -121,7 +123,7 @@ export function decodeBySchema(
       case FieldKind.CSTRING:
       case FieldKind.TIME: {
         const z = cstringEnd(frame, pos, f.max!, n);
-        if (z < 0 || (f.kind === FieldKind.TIME && !isTimeBytes(frame, pos, z))) {
+        if (z < 0 || (strict && f.kind === FieldKind.TIME && !isTimeBytes(frame, pos, z))) {
           return fail(f.status!, commandId, sequenceNumber, `bad ${f.wire}`);
         }
         pdu[f.name] = latin1(frame, pos, z);

@@ -270,14 +270,26 @@ function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
 
-/** Empty, or `YYMMDDhhmmsstnnp` with p one of + - R (smpp.md section 1). */
+/**
+ * Empty, or `YYMMDDhhmmsstnnp` with p one of + - R (smpp.md section 1); on input a lower-case `r` is taken too
+ * (seen from hand-rolled clients). Field values are not range-checked here: the gateway interprets them.
+ */
 export function isTimeBytes(buf: Buffer, start: number, end: number): boolean {
   const n = end - start;
   if (n === 0) return true;
   if (n !== 16) return false;
   for (let i = start; i < start + 15; i++) if (!isDigit(buf[i]!)) return false;
   const p = buf[start + 15]!;
-  return p === 0x2b || p === 0x2d || p === 0x52;
+  return p === 0x2b || p === 0x2d || p === 0x52 || p === 0x72;
+}
+
+/**
+ * PDUs an SMSC sends us (deliver_sm, data_sm): be lenient on input (smpp.md: schedule/validity are "empty in
+ * deliver_sm" and ignored by us; esm_class message types beyond 3.4's list come from 5.0 and vendor SMSCs). Refusing
+ * them would make the SMSC retry an MO or receipt forever. What partners submit to us stays strictly checked.
+ */
+export function isLenientInput(command: CommandName): boolean {
+  return command === 'deliver_sm' || command === 'data_sm';
 }
 
 export function isTimeString(s: string): boolean {

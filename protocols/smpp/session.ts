@@ -15,6 +15,7 @@ import {
   WindowFullError,
 } from '../wire/errors';
 import { decodePdu, encodePdu } from './codec';
+import { isBadHeaderFrame } from './framing';
 import { CommandId, CommandStatus, statusName } from './constants';
 import { INBOUND_TIMEOUT_STATUS, errorResponseFor, genericNack } from './responses';
 import type { SmppRequestPdu, SmppResponsePdu } from './responses';
@@ -27,6 +28,7 @@ import type {
   SmppSessionStats,
 } from './session-options';
 import { SmppKeepalive } from './session-keepalive';
+import { UnexpectedResponseError } from './unexpected-response-error';
 import { canTransition, isBindCommand, isBound, mayRequest, peerOf } from './states';
 import type { SmppRole, SmppSessionState } from './states';
 
@@ -75,8 +77,11 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
 
   /** @internal */ readonly opts: ResolvedSmppSessionOptions;
   /** @internal */ bindRequestHandler: ((pdu: SmppRequestPdu) => void) | undefined;
+  /** @internal ESME side waiting for an outbind (acceptOutbind). */ outbindHandler: ((pdu: SmppRequestPdu) => void) | undefined;
   private readonly clock: Clock;
   private readonly window: Window<SmppResponsePdu>;
+  /** sequence_number -> the response command_id each in-flight request expects (matched on arrival). */
+  private readonly expected = new Map<number, number>();
   private readonly tracker: InboundTracker;
   private readonly fallbackStatus: number;
   private _state: SmppSessionState = 'open';
@@ -97,7 +102,7 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
     this.clock = this.opts.clock;
     this.fallbackStatus = INBOUND_TIMEOUT_STATUS[role];
     this.closed = new Promise((r) => (this.resolveClosed = r));
-    this.window = new Window<SmppResponsePdu>(this.opts.windowSize, this.clock);
+    this.window = new Window<SmppResponsePdu>(this.opts.windowSize, this.clock, (seq) => this.expected.delete(seq));
     this.keepalive = new SmppKeepalive(
       this.clock,
       this.opts.enquireLinkIntervalMs,
@@ -179,6 +184,7 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
     // Patch the fresh buffer instead of copying the caller's PDU object to set sequence_number.
     buf.writeUInt32BE(seq, 12);
     const p = this.window.add(seq, timeoutMs);
+    this.expected.set(seq, (buf.readUInt32BE(4) | 0x80000000) >>> 0);
     this.stats.sent++;
     this.transport.send(buf);
     return p;
@@ -264,6 +270,10 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
     this.keepalive.rx = true;
     this.stats.received++;
     if (this.muted) return;
+    if (isBadHeaderFrame(frame)) {
+      this.onBadHeader(frame);
+      return;
+    }
     const r = decodePdu(frame);
     if (!r.ok) {
       this.onDecodeError(r.error, r.commandId, r.sequenceNumber);
@@ -280,10 +290,21 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
   private onResponse(pdu: SmppResponsePdu): void {
     const seq = pdu.sequenceNumber;
     if (pdu.command !== 'generic_nack' && this.keepalive.isProbeResponse(seq)) return;
-    const ok =
-      pdu.commandStatus === 0 && pdu.command !== 'generic_nack'
-        ? this.window.resolve(seq, pdu)
-        : this.window.reject(seq, new RemoteError(pdu.commandStatus, `${pdu.command} ${statusName(pdu.commandStatus)}`));
+    const expected = this.expected.get(seq);
+    const received = CommandId[pdu.command];
+    let ok: boolean;
+    if (expected !== undefined && pdu.command !== 'generic_nack' && received !== expected) {
+      // Matching by sequence number alone would take e.g. a deliver_sm_resp as our submit's acceptance.
+      ok = false;
+      this.expected.delete(seq);
+      this.window.reject(seq, new UnexpectedResponseError(expected, received, seq));
+    } else {
+      this.expected.delete(seq);
+      ok =
+        pdu.commandStatus === 0 && pdu.command !== 'generic_nack'
+          ? this.window.resolve(seq, pdu)
+          : this.window.reject(seq, new RemoteError(pdu.commandStatus, `${pdu.command} ${statusName(pdu.commandStatus)}`));
+    }
     if (!ok) {
       this.stats.unexpectedResponses++;
       this.emit({ type: 'unexpectedResponse', command: pdu.command, sequenceNumber: seq, commandStatus: pdu.commandStatus });
@@ -312,15 +333,21 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
         else this.emit({ type: 'rejectedRequest', command: pdu.command, status: CommandStatus.ESME_RINVBNDSTS });
         return;
       case 'outbind':
-        // Outbind (SMSC asks the ESME to bind back) is not supported: no response exists, so it is only reported.
-        this.emit({ type: 'rejectedRequest', command: pdu.command, status: CommandStatus.ESME_RINVCMDID });
+        // Only an ESME waiting in open state for one (acceptOutbind) binds back; outbind has no response of its
+        // own, so any other is refused with generic_nack rather than left to the peer's timeout.
+        if (this.role === 'esme' && this._state === 'open' && this.outbindHandler && !this.closing) this.outbindHandler(pdu);
+        else this.reject(pdu.command, CommandId.outbind, CommandStatus.ESME_RINVBNDSTS, seq);
         return;
       default:
         break;
     }
     if (isBindCommand(pdu.command) && this.role === 'smsc') {
       if (this._state === 'open' && this.bindRequestHandler && !this.closing) this.bindRequestHandler(pdu);
-      else this.reject(pdu.command, CommandId[pdu.command], CommandStatus.ESME_RALYBND, seq);
+      else {
+        // A second bind while bound or binding is "already bound"; while unbinding or closing the state is wrong.
+        const status = isBound(this._state) || this._state === 'binding' ? CommandStatus.ESME_RALYBND : CommandStatus.ESME_RINVBNDSTS;
+        this.reject(pdu.command, CommandId[pdu.command], status, seq);
+      }
       return;
     }
     if (this.closing || !mayRequest(pdu.command, peerOf(this.role), this._state)) {
@@ -348,11 +375,13 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
     this.emit({ type: 'decodeError', status: error.status, message: error.message });
     if (commandId === CommandId.generic_nack) {
       // Never answer a nack with a nack (two broken peers would ping-pong); fail the request it refers to.
+      this.expected.delete(seq);
       this.window.reject(seq, error);
       return;
     }
     if ((commandId & 0x80000000) !== 0) {
       // An unreadable response: fail the request it answers now rather than at its timeout, and tell the peer.
+      this.expected.delete(seq);
       this.window.reject(seq, error);
       this.writeResponse(genericNack(error.status, seq), seq);
       return;
@@ -360,10 +389,28 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
     this.writeResponse(errorResponseFor(commandId, error.status, seq), seq);
   }
 
+  /**
+   * The framer reported a header with an impossible command_length (smpp.md section 11): answer
+   * generic_nack(ESME_RINVCMDLEN) with the peer's sequence number, fail what is in flight, and close once the nack
+   * is flushed. The framer drops everything after the bad header, so nothing else is read from this connection.
+   */
+  private onBadHeader(frame: Buffer): void {
+    const length = frame.readUInt32BE(0);
+    const seq = frame.readUInt32BE(12);
+    const error = new FrameError(`command_length ${length} out of range`);
+    this.stats.decodeErrors++;
+    this.emit({ type: 'decodeError', status: CommandStatus.ESME_RINVCMDLEN, message: error.message });
+    this.writeResponse(genericNack(CommandStatus.ESME_RINVCMDLEN, seq), seq);
+    this.onFrameError(error);
+    this.keepalive.stop();
+    void this.transport.close();
+  }
+
   private onFrameError(err: unknown): void {
     const error = err instanceof Error ? err : new FrameError(String(err));
     if (!this.closeReason) this.closeReason = error instanceof FrameError ? { kind: 'frame_error', error } : { kind: 'error', error };
     this.closing = true;
+    this.expected.clear();
     this.window.rejectAll(new ConnectionClosedError('frame error', { cause: error }));
   }
 
@@ -420,6 +467,7 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
     this.keepalive.stop();
     this.clearBindTimer();
     this.transition('closed');
+    this.expected.clear();
     this.window.rejectAll(new ConnectionClosedError());
     this.emit({ type: 'closed', reason });
     this.eventsSubject.complete();

@@ -15,7 +15,8 @@ export type UcpDecodeResult =
 export interface UcpDecodeOptions {
   /**
    * Fields beyond the OT's fixed count: 'reject' (default) answers EC 02 as Protocol::EMIUCP does; 'ignore' drops
-   * them as Kannel does (the round trip is then not byte-identical).
+   * them as Kannel does (the round trip is then not byte-identical). 'ignore' also reads a result with trailing
+   * fields past `A/MVP/SM` or `N/EC/SM` by its leading fields.
    */
   extraFields?: 'reject' | 'ignore';
 }
@@ -104,7 +105,7 @@ export function decodeUcp(frame: Buffer, opts?: UcpDecodeOptions): UcpDecodeResu
   const lenS = parts[1]!;
   if (!isDigits(lenS, 5) || Number(lenS) !== n - 2) return fail('02', 'LEN does not match the frame', header);
 
-  if (kind === 'R') return decodeResult(parts, 4, ns, header);
+  if (kind === 'R') return decodeResult(parts, 4, ns, header, opts?.extraFields === 'ignore');
   if (!isKnownOt(ot)) return fail('03', `operation ${ot} not supported`, header);
   return decodeOperation(ot, parts, 4, ns, header, opts?.extraFields ?? 'reject');
 }
@@ -188,11 +189,13 @@ function checkMessage(mt: string, msg: string, nb: string): string | undefined {
   return '23';
 }
 
-function decodeResult(parts: string[], start: number, end: number, header: UcpHeader): UcpDecodeResult {
+function decodeResult(parts: string[], start: number, end: number, header: UcpHeader, lenient: boolean): UcpDecodeResult {
   // Results for any OT decode (A/SM layout for OTs not tabled), so a NACK 03 to an OT we never send still reads.
   const ot = header.ot;
-  const count = end - start;
   const an = parts[start];
+  const full = an === 'A' && !resultHasMvp(ot) ? 2 : 3;
+  // A lenient reader takes the leading fields of an over-long result: the answer is what counts, not the padding.
+  const count = lenient && end - start > full ? full : end - start;
   let pdu: UcpResult;
   if (an === 'A') {
     if (resultHasMvp(ot)) {

@@ -38,7 +38,12 @@ export interface UcpSessionOptions {
   loginTimeoutMs?: number;
   /** Longest wait for in-flight operations on close(). Default 10 s. */
   closeTimeoutMs?: number;
-  /** Fields past an OT's fixed count: NACK 02 ('reject', default) or drop them ('ignore'). */
+  /**
+   * Fields past an OT's fixed count (and past `A/MVP/SM` in results): NACK 02 ('reject') or drop them ('ignore').
+   * Default by role: a client takes what a real SC sends (52/53/31 and results with trailing fields are read by
+   * their known fields, as Kannel does, because a NACKed MO or notification is re-sent by the SC forever); a
+   * server stays strict (EC 02, as Protocol::EMIUCP) so that a large account learns its frames are wrong.
+   */
   extraFields?: 'reject' | 'ignore';
   /**
    * OT 31 from the peer: 'answer' (default) acknowledges it at once; 'surface' hands it to requests$ like any
@@ -114,7 +119,7 @@ export class UcpSession {
       keepAliveTimeoutMs: opts.keepAliveTimeoutMs ?? 10_000,
       loginTimeoutMs: opts.loginTimeoutMs ?? 30_000,
       closeTimeoutMs: opts.closeTimeoutMs ?? 10_000,
-      extraFields: opts.extraFields ?? 'reject',
+      extraFields: opts.extraFields ?? (role === 'client' ? 'ignore' : 'reject'),
       alerts: opts.alerts ?? 'answer',
     };
     const clock = this.o.clock;

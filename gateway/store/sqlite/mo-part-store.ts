@@ -8,6 +8,10 @@ interface PartRow {
   connector_id: string;
   src: string;
   dst: string;
+  src_ton: number;
+  src_npi: number;
+  dst_ton: number;
+  dst_npi: number;
   ref_kind: string;
   ref: number;
   total: number;
@@ -24,8 +28,9 @@ export class SqliteMoPartStore implements MoPartStore {
   constructor(private readonly mo: MoDb) {
     const db = mo.db;
     this.ins = db.prepare(
-      `INSERT OR IGNORE INTO mo_parts (group_key, seq, part_id, connector_id, src, dst, ref_kind, ref, total, payload, data_coding, received_at)
-       VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+      `INSERT OR IGNORE INTO mo_parts (group_key, seq, part_id, connector_id, src, dst, src_ton, src_npi, dst_ton, dst_npi,
+         ref_kind, ref, total, payload, data_coding, received_at)
+       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
     );
     this.del = db.prepare('DELETE FROM mo_parts WHERE group_key = ?');
     this.all = db.prepare('SELECT * FROM mo_parts ORDER BY received_at, group_key, seq');
@@ -35,7 +40,8 @@ export class SqliteMoPartStore implements MoPartStore {
     return this.mo.committer.write(
       (k, part) => {
         const q = part as MoPartInput;
-        this.ins.run(k, q.seq, q.partId, q.connectorId, q.source, q.destination, q.refKind, q.ref, q.total, q.payload, q.dataCoding, q.receivedAt);
+        this.ins.run(k, q.seq, q.partId, q.connectorId, q.source, q.destination, q.sourceTon, q.sourceNpi, q.destTon, q.destNpi,
+          q.refKind, q.ref, q.total, q.payload, q.dataCoding, q.receivedAt);
       },
       groupKey,
       p,
@@ -53,6 +59,10 @@ export class SqliteMoPartStore implements MoPartStore {
         connectorId: r.connector_id,
         source: r.src,
         destination: r.dst,
+        sourceTon: r.src_ton,
+        sourceNpi: r.src_npi,
+        destTon: r.dst_ton,
+        destNpi: r.dst_npi,
         refKind: r.ref_kind as RefKind,
         ref: r.ref,
         total: r.total,

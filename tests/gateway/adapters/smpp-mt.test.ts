@@ -203,6 +203,8 @@ describe('partner receipts', () => {
     expect(getTlv(pdu, Tlv.message_state)).toEqual(Buffer.from([5]));
     const text = parseReceiptText(pdu.shortMessage.toString('latin1'));
     expect(text).toMatchObject({ id: '1001', stat: 'UNDELIV', err: '001', dlvrd: '000', submitDate: NOW, doneDate: NOW + 60_000 });
+    // dates are to the minute (S5 layout): seconds are dropped, not rounded
+    expect(parseReceiptText(partnerReceiptText({ ...owed, doneAt: NOW + 119_999 }))?.doneDate).toBe(NOW + 60_000);
   });
 
   it('the text follows the S5 layout', () => {

@@ -3,7 +3,7 @@ import type { ConnectorEvents } from '../../../gateway/binders/connector';
 import type { DispatchJob, SubmitFailure } from '../../../gateway/binders/link';
 import { CommandStatus } from '../../../protocols/smpp/constants';
 import { FakeClock } from '../../../protocols/wire/clock';
-import { ConnectionClosedError, RemoteError, TimeoutError } from '../../../protocols/wire/errors';
+import { ConnectionClosedError, EncodeError, RemoteError, TimeoutError } from '../../../protocols/wire/errors';
 import { FakeFactory, flush, testMessage } from './fake-link';
 
 function setup(opts: Partial<{ binds: number; maxSubmitPerSec: number; queueMax: number; window: number }> = {}) {
@@ -157,7 +157,32 @@ describe('Connector', () => {
     link.submits[0]!.reject(new TimeoutError('late'));
     await flush();
     expect(t.failed.map((f) => f.failure.kind)).toEqual(['permanent', 'temporary', 'timeout']);
+    // a link that throws synchronously (e.g. a part its protocol cannot encode) fails that job; the pump goes on
+    link.submit = () => {
+      throw new EncodeError('cannot encode');
+    };
+    t.connector.enqueue(t.job(7));
+    t.connector.enqueue(t.job(8));
+    await flush();
+    expect(t.failed.slice(3).map((f) => [f.job.msg.id, f.failure.kind, f.failure.code])).toEqual([
+      ['7', 'permanent', 'ENCODE'],
+      ['8', 'permanent', 'ENCODE'],
+    ]);
     expect(t.failed[0]!.failure.code).toBe('ESME_RINVDSTADR');
+    await t.connector.stop();
+  });
+
+  it('a job that waited out its validity in the queue is failed, not sent', async () => {
+    const t = setup({ binds: 1 });
+    const j = t.job(1);
+    j.msg.validUntil = t.clock.now() + 500;
+    t.connector.enqueue(j);
+    t.connector.start();
+    t.clock.advance(1000);
+    t.factory.attempts[0]!.resolve();
+    await flush();
+    expect(t.factory.links[0]!.inFlight).toBe(0);
+    expect(t.failed.map((f) => f.failure.code)).toEqual(['VALIDITY_EXPIRED']);
     await t.connector.stop();
   });
 

@@ -157,4 +157,25 @@ describe('MO end to end: SMPP simulator -> gateway -> partner simulator -> reply
     await new Promise((r) => setTimeout(r, 100));
     expect(submits).toHaveLength(1);
   });
+
+  it('send API: a message with a callback URL is sent, its receipt POSTed (signed) to the partner, lifecycle readable', async () => {
+    const r = await post(mo.sendApiPort!, '/v1/messages', { from: 'ACME', to: '46700000009', text: 'hello', callbackUrl: partner.url.replace('/mo', '/dlr') }, { 'x-api-key': API_KEY });
+    expect(r.status).toBe(202);
+    const id = (r.json as { id: string }).id;
+    await until(() => partner.received.some((x) => x.path === '/dlr'), 5000, 'receipt callback');
+    const cb = partner.received.find((x) => x.path === '/dlr')!;
+    expect(cb.signatureOk).toBe(true);
+    expect(cb.fields).toMatchObject({ id, status: 'delivered', final: true, to: '46700000009' });
+    const life = await new Promise<{ status: number; json: unknown }>((resolve, reject) => {
+      http
+        .get({ host: '127.0.0.1', port: mo.sendApiPort!, path: `/v1/messages/${id}`, headers: { 'x-api-key': API_KEY }, agent: false }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString()) as unknown }));
+        })
+        .on('error', reject);
+    });
+    expect(life.status).toBe(200);
+    expect(life.json).toMatchObject({ id, state: 'delivered', to: '46700000009' });
+  });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { credentialsFromConfig } from '../../../gateway/mo/mo-runtime';
 import { MoConfigSchema, moCrossFieldIssues, refineMoConfig } from '../../../config/mo-schema';
 
 const known = { partners: new Set(['acme', 'esme']), connectors: new Set(['opA']) };
@@ -39,5 +40,19 @@ describe('MO config fragment', () => {
     const r = schema.safeParse({ services: [{ id: 'a', shortNumber: '1', partner: 'nobody', handler: { kind: 'smpp' } }] });
     expect(r.success).toBe(false);
     if (!r.success) expect(r.error.issues[0]!.code).toBe(z.ZodIssueCode.custom);
+  });
+});
+
+describe('credentialsFromConfig', () => {
+  it('joins SMPP credentials and partnerHttp API keys per partner', () => {
+    expect(
+      credentialsFromConfig(
+        [{ id: 'acme', smpp: { systemId: 'acmesys', password: 'pw' } }, { id: 'beta' }],
+        [{ partner: 'beta', apiKeys: ['k1'] }],
+      ),
+    ).toEqual([
+      { partnerId: 'acme', apiKeys: [], smpp: { systemId: 'acmesys', password: 'pw' } },
+      { partnerId: 'beta', apiKeys: ['k1'] },
+    ]);
   });
 });

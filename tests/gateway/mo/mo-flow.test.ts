@@ -155,6 +155,7 @@ describe('MO flow', () => {
     expect(sim.received[0]!.fields).toMatchObject({ text: texts.join(''), partial: false, service: 'jokes' });
     expect(r.obs.count('part.duplicate')).toBe(1);
     expect(r.store.byDirection('mo')).toHaveLength(1);
+    expect(r.store.byDirection('mo')[0]!.source).toEqual({ addr: '46700000001', ton: 1, npi: 1 });
     expect(await new SqliteMoPartStore(r.mo).loadAll()).toEqual([]);
   });
 

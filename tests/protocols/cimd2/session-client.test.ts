@@ -5,7 +5,7 @@ import { responseTo, type Cimd2Packet } from '../../../protocols/cimd2/packet';
 import type { Cimd2Session } from '../../../protocols/cimd2/session';
 import type { Cimd2SessionEvent, Cimd2SessionOptions } from '../../../protocols/cimd2/session-types';
 import { FakeClock } from '../../../protocols/wire/clock';
-import { ConnectionClosedError, PduDecodeError, RemoteError, SessionStateError, TimeoutError, WindowFullError } from '../../../protocols/wire/errors';
+import { ConnectionClosedError, RemoteError, SessionStateError, TimeoutError, WindowFullError } from '../../../protocols/wire/errors';
 import { cimd2Pair, RawPeer, settle } from './helpers';
 
 const msg = (n = 1): Cimd2Packet => submit({ destinations: ['447700900123'], text: `m${n}` });
@@ -130,14 +130,25 @@ describe('Cimd2Session as client against a scripted MC', () => {
     expect(((await p2) as RemoteError).status).toBe(1);
   });
 
-  it('rejects with PduDecodeError when the response carries a malformed value', async () => {
+  it('resolves a positive response with a malformed value (the MC accepted it: no resend)', async () => {
+    const { session, mc, events } = await loggedIn();
+    open.push(session);
+    const p = session.send(msg());
+    await settle();
+    mc.sendText('<STX>53:003<TAB>021:<TAB>060:notatime<TAB><ETX>');
+    await expect(p).resolves.toMatchObject({ opCode: 53, params: [{ code: '021', value: '' }, { code: '060', value: 'notatime' }] });
+    expect(events.some((e) => e.type === 'decodeError')).toBe(true);
+    expect(session.state).toBe('logged_in');
+  });
+
+  it('rejects a negative response with a malformed value by its 900 code', async () => {
     const { session, mc } = await loggedIn();
     open.push(session);
     const p = session.send(msg()).catch((e: unknown) => e);
     await settle();
-    mc.send({ opCode: 53, packetNumber: 3, params: [{ code: '060', value: 'notatime' }] });
-    expect(await p).toBeInstanceOf(PduDecodeError);
-    expect(session.state).toBe('logged_in');
+    mc.sendText('<STX>53:003<TAB>900:300<TAB>060:notatime<TAB><ETX>');
+    expect(await p).toBeInstanceOf(RemoteError);
+    expect(await p).toMatchObject({ status: 300 });
   });
 
   it('ignores a response that matches nothing in flight (event) and one with the wrong op', async () => {
@@ -176,12 +187,19 @@ describe('Cimd2Session as client against a scripted MC', () => {
     expect(session.state).toBe('logged_in');
   });
 
-  it('answers a malformed 20 with 70 carrying the reference error code', async () => {
-    const { session, mc } = await loggedIn();
+  it('takes a 20 with a malformed value anyway (decodeError event) and lets the application answer', async () => {
+    const { session, mc, events } = await loggedIn();
     open.push(session);
-    mc.sendText('<STX>20:006<TAB>021:4477<TAB>060:bad<TAB><ETX>');
+    const seen: Array<Array<{ code: string; value: string }>> = [];
+    session.requests$.subscribe((r) => {
+      seen.push(r.pdu.params);
+      r.respond({});
+    });
+    mc.sendText('<STX>20:006<TAB>021:4477<TAB>060:bad<TAB>026:<TAB><ETX>');
     await settle();
-    expect(mc.last()).toEqual({ opCode: 70, packetNumber: 6, params: [{ code: '900', value: '8' }] });
+    expect(seen).toEqual([[{ code: '021', value: '4477' }, { code: '060', value: 'bad' }, { code: '026', value: '' }]]);
+    expect(events.filter((e) => e.type === 'decodeError')).toHaveLength(1);
+    expect(mc.last()).toEqual({ opCode: 70, packetNumber: 6, params: [] });
   });
 
   it('surfaces 20 and 23 on requests$, answers 70/73 once, and a duplicate is answered again without surfacing', async () => {

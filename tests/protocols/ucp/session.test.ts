@@ -328,8 +328,17 @@ describe('UCP inbound operations', () => {
     await server.close();
   });
 
-  it('body errors with a readable header are NACKed (01 checksum, 02 syntax) and the session lives', async () => {
+  it('client default reads an operation with trailing fields by its known fields (lenient toward SCs)', async () => {
     const { client, st } = await loggedIn();
+    const peer = rawPeer(st);
+    peer.raw(frame('26', 'O', '31', ['4477009000', '0539', 'extra']));
+    await settle();
+    expect(peer.got.map((p) => p.kind === 'R' && [p.trn, p.ot, p.result.ack])).toEqual([[26, '31', true]]);
+    await client.close();
+  });
+
+  it('body errors with a readable header are NACKed (01 checksum, 02 syntax) and the session lives', async () => {
+    const { client, st } = await loggedIn({ extraFields: 'reject' });
     const peer = rawPeer(st);
     const ev = events(client);
     peer.raw('\x0224/00032/O/31/4477009000/0539/00\x03');

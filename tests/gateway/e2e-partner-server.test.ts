@@ -36,7 +36,7 @@ function submit(text: string): SubmitSm {
   };
 }
 
-describe('partner TLS listener and graceful shutdown', () => {
+describe('partner SMPP server: TLS listener, submit_multi and data_sm, graceful shutdown', () => {
   let sim: SmppSimulator | undefined;
   let gw: Harness | undefined;
   let client: SmppSession | undefined;
@@ -74,6 +74,71 @@ describe('partner TLS listener and graceful shutdown', () => {
     expect(resp.commandStatus).toBe(0);
     const { rmSync } = await import('node:fs');
     rmSync(certDir, { recursive: true, force: true });
+  });
+
+  it('submit_multi: one message per SME destination, unroutable ones in the unsuccess list; data_sm accepted', async () => {
+    sim = await startSmppSimulator({ port: 0, host: '127.0.0.1', systemId: 'gw', password: 'gwpass', persona: Personas.happy });
+    gw = await startHarness({
+      connectors: [smppConnector('sim', sim.port)],
+      partners: [{ id: 'acme', smpp: { systemId: 'acme', password: 'secret1' } }],
+      routes: [{ id: 'uk', prefix: '44', targets: ['sim'] }],
+    });
+    client = await connectClient(
+      { host: '127.0.0.1', port: gw.daemon.ports.smpp, systemId: 'acme', password: 'secret1', bindType: 'transmitter' },
+      { enquireLinkIntervalMs: 0 },
+    );
+    const base = submit('to many');
+    const resp = await client.send({
+      command: 'submit_multi',
+      commandStatus: 0,
+      sequenceNumber: 0,
+      serviceType: '',
+      sourceAddrTon: 5,
+      sourceAddrNpi: 0,
+      sourceAddr: 'ACME',
+      destAddresses: [
+        { kind: 'sme', ton: 1, npi: 1, addr: '447700900001' },
+        { kind: 'sme', ton: 1, npi: 1, addr: '33612345678' },
+        { kind: 'sme', ton: 1, npi: 1, addr: '447700900002' },
+      ],
+      esmClass: 0,
+      protocolId: 0,
+      priorityFlag: 0,
+      scheduleDeliveryTime: '',
+      validityPeriod: '',
+      registeredDelivery: 1,
+      replaceIfPresentFlag: 0,
+      dataCoding: 0,
+      smDefaultMsgId: 0,
+      shortMessage: base.shortMessage,
+    });
+    expect(resp.command).toBe('submit_multi_resp');
+    if (resp.command !== 'submit_multi_resp') return;
+    expect(resp.commandStatus).toBe(0);
+    expect(resp.messageId).not.toBe('');
+    expect(resp.unsuccess).toEqual([{ ton: 1, npi: 1, addr: '33612345678', errorStatusCode: 0x0b }]);
+    const s = sim;
+    await until(() => s.stats.submits === 2, 5000, 'two submits at the SMSC');
+
+    const data = await client.send({
+      command: 'data_sm',
+      commandStatus: 0,
+      sequenceNumber: 0,
+      serviceType: '',
+      sourceAddrTon: 5,
+      sourceAddrNpi: 0,
+      sourceAddr: 'ACME',
+      destAddrTon: 1,
+      destAddrNpi: 1,
+      destinationAddr: '447700900003',
+      esmClass: 0,
+      registeredDelivery: 1,
+      dataCoding: 0,
+      tlvs: [{ tag: 0x0424, value: Buffer.from('data_sm payload') }],
+    });
+    expect(data.command).toBe('data_sm_resp');
+    expect(data.commandStatus).toBe(0);
+    await until(() => s.stats.submits === 3, 5000, 'the data_sm at the SMSC');
   });
 
   it('stop() answers every submit it took once stored and refuses the rest', async () => {
