@@ -1,5 +1,6 @@
 import { loadConfig } from '../../config/load';
 import { startDaemon } from '../daemon';
+import { credentialsFromConfig, startMoRuntime, type MoRuntime } from '../mo/mo-runtime';
 import { createLogger } from '../logging';
 import { installSignalHandlers } from '../shutdown';
 import { runCheck } from './check';
@@ -34,9 +35,29 @@ export async function main(args: readonly string[]): Promise<number | undefined>
       return 1;
     }
     const logger = createLogger({ level: loaded.config.log.level, base: { node: loaded.config.node.id } });
-    const daemon = await startDaemon({ config: loaded.config, configPath: path, logger });
+    const cfg = loaded.config;
+    let mo: MoRuntime | undefined;
+    const daemon = await startDaemon({
+      config: cfg,
+      configPath: path,
+      logger,
+      adminExtra: (req, res) => mo?.adminRoutes(req, res) ?? false,
+    });
+    // The MO side (services, partner handlers, send API) shares the daemon's store file and its MO hook.
+    mo = await startMoRuntime({
+      host: daemon,
+      config: cfg,
+      database: cfg.store.path!,
+      synchronous: cfg.store.synchronous,
+      credentials: credentialsFromConfig(cfg.partners, cfg.partnerHttp),
+    });
+    if (mo.sendApiPort !== undefined) logger.info('send API listening', { port: mo.sendApiPort });
+    const moRuntime = mo;
     installSignalHandlers({
-      stop: () => daemon.stop(),
+      stop: async () => {
+        await moRuntime.close();
+        await daemon.stop();
+      },
       reload: () => daemon.reload(),
       log: (msg, meta) => logger.info(msg, meta),
     });

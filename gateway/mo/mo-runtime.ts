@@ -3,6 +3,7 @@
  * own port, receipt callbacks, and the admin dead-letter routes. Everything the daemon must offer is in `MoHost`.
  */
 import * as http from 'node:http';
+import type { DeepReadonly } from '../../config/load';
 import type { MoConfig } from '../../config/mo-schema';
 import { systemClock, type Clock } from '../../protocols/wire/clock';
 import type { Message } from '../../routing/message';
@@ -48,7 +49,7 @@ const CALLBACKS_IN_FLIGHT_MAX = 256;
 
 export interface MoRuntimeOptions {
   host: MoHost;
-  config: MoConfig;
+  config: DeepReadonly<MoConfig>;
   /** The message store's SQLite file (the MO tables go in the same file) or an open handle. */
   database: string | MoDb;
   synchronous?: 'FULL' | 'NORMAL';

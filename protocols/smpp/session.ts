@@ -2,21 +2,19 @@ import { Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { InboundTracker } from '../session/inbound';
 import type { CloseReason, Session, SendOptions } from '../session/types';
-import { Window } from '../session/window';
 import type { Transport, TransportCloseReason } from '../transport/transport';
 import type { Clock, TimerHandle } from '../wire/clock';
 import {
   ConnectionClosedError,
   FrameError,
   PduDecodeError,
-  RemoteError,
   SessionStateError,
   TimeoutError,
   WindowFullError,
 } from '../wire/errors';
 import { decodePdu, encodePdu } from './codec';
 import { isBadHeaderFrame } from './framing';
-import { CommandId, CommandStatus, statusName } from './constants';
+import { CommandId, CommandStatus } from './constants';
 import { INBOUND_TIMEOUT_STATUS, errorResponseFor, genericNack } from './responses';
 import type { SmppRequestPdu, SmppResponsePdu } from './responses';
 import { resolveOptions } from './session-options';
@@ -27,8 +25,8 @@ import type {
   SmppSessionOptions,
   SmppSessionStats,
 } from './session-options';
+import { PendingRequests } from './pending-requests';
 import { SmppKeepalive } from './session-keepalive';
-import { UnexpectedResponseError } from './unexpected-response-error';
 import { canTransition, isBindCommand, isBound, mayRequest, peerOf } from './states';
 import type { SmppRole, SmppSessionState } from './states';
 
@@ -79,9 +77,7 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
   /** @internal */ bindRequestHandler: ((pdu: SmppRequestPdu) => void) | undefined;
   /** @internal ESME side waiting for an outbind (acceptOutbind). */ outbindHandler: ((pdu: SmppRequestPdu) => void) | undefined;
   private readonly clock: Clock;
-  private readonly window: Window<SmppResponsePdu>;
-  /** sequence_number -> the response command_id each in-flight request expects (matched on arrival). */
-  private readonly expected = new Map<number, number>();
+  private readonly window: PendingRequests;
   private readonly tracker: InboundTracker;
   private readonly fallbackStatus: number;
   private _state: SmppSessionState = 'open';
@@ -102,7 +98,7 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
     this.clock = this.opts.clock;
     this.fallbackStatus = INBOUND_TIMEOUT_STATUS[role];
     this.closed = new Promise((r) => (this.resolveClosed = r));
-    this.window = new Window<SmppResponsePdu>(this.opts.windowSize, this.clock, (seq) => this.expected.delete(seq));
+    this.window = new PendingRequests(this.opts.windowSize, this.clock);
     this.keepalive = new SmppKeepalive(
       this.clock,
       this.opts.enquireLinkIntervalMs,
@@ -183,8 +179,7 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
     const seq = this.nextSeq();
     // Patch the fresh buffer instead of copying the caller's PDU object to set sequence_number.
     buf.writeUInt32BE(seq, 12);
-    const p = this.window.add(seq, timeoutMs);
-    this.expected.set(seq, (buf.readUInt32BE(4) | 0x80000000) >>> 0);
+    const p = this.window.add(seq, buf.readUInt32BE(4), timeoutMs);
     this.stats.sent++;
     this.transport.send(buf);
     return p;
@@ -290,22 +285,7 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
   private onResponse(pdu: SmppResponsePdu): void {
     const seq = pdu.sequenceNumber;
     if (pdu.command !== 'generic_nack' && this.keepalive.isProbeResponse(seq)) return;
-    const expected = this.expected.get(seq);
-    const received = CommandId[pdu.command];
-    let ok: boolean;
-    if (expected !== undefined && pdu.command !== 'generic_nack' && received !== expected) {
-      // Matching by sequence number alone would take e.g. a deliver_sm_resp as our submit's acceptance.
-      ok = false;
-      this.expected.delete(seq);
-      this.window.reject(seq, new UnexpectedResponseError(expected, received, seq));
-    } else {
-      this.expected.delete(seq);
-      ok =
-        pdu.commandStatus === 0 && pdu.command !== 'generic_nack'
-          ? this.window.resolve(seq, pdu)
-          : this.window.reject(seq, new RemoteError(pdu.commandStatus, `${pdu.command} ${statusName(pdu.commandStatus)}`));
-    }
-    if (!ok) {
+    if (!this.window.complete(pdu)) {
       this.stats.unexpectedResponses++;
       this.emit({ type: 'unexpectedResponse', command: pdu.command, sequenceNumber: seq, commandStatus: pdu.commandStatus });
     }
@@ -375,13 +355,11 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
     this.emit({ type: 'decodeError', status: error.status, message: error.message });
     if (commandId === CommandId.generic_nack) {
       // Never answer a nack with a nack (two broken peers would ping-pong); fail the request it refers to.
-      this.expected.delete(seq);
       this.window.reject(seq, error);
       return;
     }
     if ((commandId & 0x80000000) !== 0) {
       // An unreadable response: fail the request it answers now rather than at its timeout, and tell the peer.
-      this.expected.delete(seq);
       this.window.reject(seq, error);
       this.writeResponse(genericNack(error.status, seq), seq);
       return;
@@ -410,7 +388,6 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
     const error = err instanceof Error ? err : new FrameError(String(err));
     if (!this.closeReason) this.closeReason = error instanceof FrameError ? { kind: 'frame_error', error } : { kind: 'error', error };
     this.closing = true;
-    this.expected.clear();
     this.window.rejectAll(new ConnectionClosedError('frame error', { cause: error }));
   }
 
@@ -467,7 +444,6 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
     this.keepalive.stop();
     this.clearBindTimer();
     this.transition('closed');
-    this.expected.clear();
     this.window.rejectAll(new ConnectionClosedError());
     this.emit({ type: 'closed', reason });
     this.eventsSubject.complete();

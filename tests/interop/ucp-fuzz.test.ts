@@ -1,0 +1,131 @@
+/**
+ * Mutated and random frames against both UCP session sides over real loopback sockets (bounded, seeded). After
+ * each mutated frame a 31 probe must be answered, or the session must have closed the link with a frame error:
+ * never a hang, never a crash, and every other frame we write is a well-formed result.
+ */
+import type { CloseReason } from '../../protocols/session/types';
+import { connectUcpClient } from '../../protocols/ucp/client';
+import { UcpServer } from '../../protocols/ucp/server';
+import type { UcpSession } from '../../protocols/ucp/session';
+import { fields5x, mutatedFrames, rawServer, RawWire, ucpFrame } from '../protocols/ucp/loopback';
+
+const SEED = Number(process.env.FUZZ_SEED ?? 20261122);
+const FRAMES = 150;
+const MAX_READS_PER_PROBE = 20;
+
+const LOGIN = '<STX>00/00057/O/60/4477009000/6/5/1/736563726574//0100//////DA<ETX>';
+const RESULT = /^<STX>\d\d\/\d{5}\/R\/\d\d\/(A|N)\//;
+
+const CLIENT_BASES = [
+  '<STX>01/00057/O/60/4477009000/6/5/1/736563726574//0100//////DB<ETX>',
+  '<STX>02/00114/O/51/447700900123/07C161B308//1//3/////////////3//48656C6C6F20002001201B65201B3C111B3E////////5039/////66<ETX>',
+  '<STX>03/00125/O/51/447700900123/447700900001/////////////////4/0096/041F04400438043204350442////1//////0106050003A50201020108///F8<ETX>',
+  '<STX>07/00032/O/31/4477009000/0539/F9<ETX>',
+  '<STX>50/00020/R/53/A///9B<ETX>',
+  ucpFrame('09', 'O/01/447700900123/4477009000//3/4869/'),
+];
+const SC_BASES = [
+  '<STX>05/00104/O/52/4477009000/447700900123/////////////150124123500////3//5265706C792074657874/////////////FE<ETX>',
+  '<STX>06/00168/O/53/4477009000/447700900123/////////////150124123005/0/000/150124123010/3//4D65737361676520666F72203434373730303930303132332064656C697665726564/////////////F3<ETX>',
+  '<STX>02/00045/R/51/A//447700900123:150124123005/94<ETX>',
+  '<STX>03/00034/R/51/N/02/Syntax error/DC<ETX>',
+  ucpFrame('12', 'O/52/' + fields5x({ 1: '4477009000', 2: '07C161B308', 15: '150124123500', 19: '4', 20: '0096', 21: '041F04400438043204350442', 29: '5039', 31: '0106050003A50202020108' })),
+];
+
+type Outcome = 'answered' | 'closed';
+
+/** Sends the probe and reads until its exact answer or the close; other frames must be results. */
+async function probe(w: RawWire, i: number, others: string[]): Promise<Outcome> {
+  const trn = String(i % 100).padStart(2, '0');
+  const answer = ucpFrame(trn, 'R/31/A//');
+  w.send(ucpFrame(trn, 'O/31/4477009000/0539/'));
+  for (let k = 0; k < MAX_READS_PER_PROBE; k++) {
+    const r = await w.nextOrClose(3000);
+    if (r.kind === 'closed') return 'closed';
+    if (r.frame === answer) return 'answered';
+    others.push(r.frame);
+  }
+  throw new Error(`probe ${trn} not answered within ${MAX_READS_PER_PROBE} frames`);
+}
+
+describe(`UCP fuzz over loopback (seed ${SEED}, ${FRAMES} frames per side)`, () => {
+  it('server side: every mutated frame is answered or the link closes with a frame error', async () => {
+    const reasons: CloseReason[] = [];
+    const server = new UcpServer({
+      port: 0,
+      auth: (r) => (r.oadc === '4477009000' && r.password === 'secret' ? { ok: true } : { ok: false }),
+      sessionOptions: { loginTimeoutMs: 5000, inboundTimeoutMs: 1000 },
+    });
+    server.sessions$.subscribe((s) => {
+      void s.closed.then((r) => reasons.push(r));
+      s.requests$.subscribe((req) => req.respond({ ack: true, sm: '' }));
+    });
+    const { port } = await server.listen();
+    const open = async (): Promise<RawWire> => {
+      const w = await RawWire.connect(port);
+      w.send(LOGIN);
+      expect(await w.next()).toBe('<STX>00/00019/R/60/A//6D<ETX>');
+      return w;
+    };
+    let w = await open();
+    const counts = { answered: 0, closed: 0 };
+    const others: string[] = [];
+    try {
+      const frames = mutatedFrames(CLIENT_BASES, FRAMES, SEED);
+      for (let i = 0; i < frames.length; i++) {
+        w.send(frames[i]!);
+        const o = await probe(w, i, others);
+        counts[o]++;
+        if (o === 'closed') w = await open();
+      }
+    } finally {
+      w.destroy();
+      await server.close();
+    }
+    if (process.env.FUZZ_DEBUG) console.log(JSON.stringify(counts), others.length);
+    expect(counts.answered + counts.closed).toBe(FRAMES);
+    expect(counts.answered).toBeGreaterThan(0);
+    for (const f of others) expect(f).toMatch(RESULT);
+    const peerCaused = reasons.filter((r) => r.kind !== 'local' && r.kind !== 'remote');
+    expect(peerCaused.map((r) => r.kind).every((k) => k === 'frame_error')).toBe(true);
+    expect(peerCaused).toHaveLength(counts.closed);
+  });
+
+  it('client side: every mutated SC frame is answered or the link closes with a frame error', async () => {
+    const smsc = await rawServer();
+    const reasons: CloseReason[] = [];
+    let client: UcpSession | undefined;
+    const open = async (): Promise<RawWire> => {
+      const pending = connectUcpClient({ host: '127.0.0.1', port: smsc.port, login: { oadc: '4477009000', password: 'secret' } }, { keepAliveIntervalMs: 0, inboundTimeoutMs: 1000, closeTimeoutMs: 200 });
+      const w = await smsc.accept();
+      expect(await w.next()).toBe(LOGIN);
+      w.send('<STX>00/00019/R/60/A//6D<ETX>');
+      client = await pending;
+      void client.closed.then((r) => reasons.push(r));
+      client.requests$.subscribe((req) => req.respond({ ack: true }));
+      return w;
+    };
+    let w = await open();
+    const counts = { answered: 0, closed: 0 };
+    const others: string[] = [];
+    try {
+      const frames = mutatedFrames(SC_BASES, FRAMES, SEED + 1);
+      for (let i = 0; i < frames.length; i++) {
+        w.send(frames[i]!);
+        const o = await probe(w, i, others);
+        counts[o]++;
+        if (o === 'closed') w = await open();
+      }
+    } finally {
+      await client?.close();
+      await smsc.close();
+    }
+    if (process.env.FUZZ_DEBUG) console.log(JSON.stringify(counts), others.length);
+    expect(counts.answered + counts.closed).toBe(FRAMES);
+    expect(counts.answered).toBeGreaterThan(0);
+    for (const f of others) expect(f).toMatch(RESULT);
+    const peerCaused = reasons.filter((r) => r.kind !== 'local');
+    expect(peerCaused.every((r) => r.kind === 'frame_error')).toBe(true);
+    expect(peerCaused).toHaveLength(counts.closed);
+  });
+});
