@@ -6,6 +6,7 @@ export * from './framing';
 export * from './user-data';
 export * from './message';
 export * from './receipt';
+export * from './submit-check';
 export * from './session-types';
 export { Cimd2Session } from './session';
 export * from './client';

@@ -50,7 +50,7 @@ export const PARAM_SPECS: ReadonlyMap<string, ParamSpec> = new Map(
     p('032', 'userDataHeader', 'hex', 280, E.USER_DATA_SYNTAX_ERROR),
     p('033', 'userData', 'text', 480, E.USER_DATA_SYNTAX_ERROR),
     p('034', 'userDataBinary', 'hex', 280, E.USER_DATA_SYNTAX_ERROR),
-    p('044', 'moreMessagesToSend', 'int', 1, E.PARAMETER_FORMATTING_ERROR, { min: 0, max: 1 }),
+    p('044', 'moreMessagesToSend', 'int', 1, E.INCORRECT_MMS_USAGE, { min: 0, max: 1 }),
     p('050', 'validityPeriodRelative', 'int', 3, E.INCORRECT_VALIDITY_PERIOD_USAGE, { min: -1, max: 255, allowNegative: true }),
     p('051', 'validityPeriodAbsolute', 'time', 12, E.INCORRECT_VALIDITY_PERIOD_USAGE),
     p('052', 'protocolIdentifier', 'int', 3, E.INCORRECT_PID_USAGE, { min: 0, max: 255 }),

@@ -34,6 +34,7 @@ import {
 } from './session-types';
 import { Keepalive } from './keepalive';
 import { runServerLogin } from './server-login';
+import { submitError } from './submit-check';
 
 const MAX_WINDOW = 128;
 
@@ -337,6 +338,11 @@ export class Cimd2Session implements Session<Cimd2Packet, Cimd2Reply, Cimd2Sessi
     this.lastReqOp = op;
     this.lastReqNum = pkt.packetNumber;
     this.lastAnswer = undefined;
+    const refused = this.role === 'server' ? submitError(pkt) : undefined;
+    if (refused !== undefined) {
+      this.lastAnswer = this.writePacket(errorResponseTo(pkt, refused));
+      return;
+    }
     const req = this.tracker.track<Cimd2Packet, Cimd2Reply>(
       pkt,
       (reply) => {

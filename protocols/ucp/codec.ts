@@ -148,7 +148,8 @@ function decodeOperation(
   for (let i = 0; i < table.length; i++) o[table[i]!.name] = parts[start + i]!;
   pdu = o as unknown as UcpOperation;
   if (pdu.ot === '01') {
-    const bad = checkMessage(pdu.mt, pdu.msg, '');
+    // 01 carries NMsg or AMsg only (ucp.md section 9): MT 4 has no NB field here to size it.
+    const bad = pdu.mt === '4' ? '23' : checkMessage(pdu.mt, pdu.msg, '');
     if (bad) return fail(bad, 'message field does not match MT', header);
   }
   return { ok: true, pdu };

@@ -11,6 +11,7 @@ export * from './time';
 export * from './message';
 export * from './receipt';
 export * from './states';
+export * from './required';
 export * from './session';
 export * from './client';
 export * from './server';

@@ -15,6 +15,7 @@ import {
 import { EC_TEXT, MAX_WINDOW, UcpEc } from './constants';
 import { decodeUcp, encodeUcp } from './codec';
 import type { UcpHeader, UcpOperation, UcpOutgoing, UcpReply, UcpResult } from './pdu';
+import { missingFieldEc } from './required';
 import { canOriginate, canReceive, nextState, type UcpRole, type UcpSessionState } from './states';
 
 export type { UcpRole, UcpSessionState } from './states';
@@ -298,6 +299,11 @@ export class UcpSession {
     const verdict = canReceive(this.role, this.st, pdu.ot);
     if (verdict !== 'ok') {
       this.nack(header, verdict === 'state' ? UcpEc.OPERATION_NOT_ALLOWED : UcpEc.OPERATION_NOT_SUPPORTED);
+      return;
+    }
+    const missing = missingFieldEc(this.role, pdu);
+    if (missing !== undefined) {
+      this.nack(header, missing);
       return;
     }
     const request = this.inbound.track<UcpOperation, UcpReply>(

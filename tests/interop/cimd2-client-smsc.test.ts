@@ -70,14 +70,14 @@ describe('CIMD2 client vs a raw MC over loopback', () => {
     expect(err).toMatchObject({ status: 100 });
   });
 
-  it('submits exactly C3; a 23 arriving before the 53 is answered 73 and matches the 53 (021 + 060)', async () => {
+  it('submits exactly C3; a 23 arriving before the 53 is answered 73 and matches the 53 (021 + 060, lower-case CK)', async () => {
     await connect();
     const p = client!.send(submit({ destinations: ['447700900123'], originator: 'ACME', text: '@Home £5 _x', statusReportRequest: 14 }));
     expect(await w.next()).toBe(C3);
     // The MC reports delivery before its submit response reaches us (C7 renumbered to the MC's first number).
     w.send(cimdFrame('23:000<TAB>021:447700900123<TAB>060:240115123005<TAB>061:4<TAB>063:240115123010<TAB>'));
     expect(await w.next()).toBe(cimdFrame('73:000<TAB>'));
-    w.send(C4);
+    w.send(C4.replace('AC<ETX>', 'ac<ETX>'));
     const resp = await p;
     const dlr = receiptFromStatusReport(reqs[0]!);
     const id = `${readMessage(resp).destinations[0]}:${resp.params.find((x) => x.code === '060')?.value}`;

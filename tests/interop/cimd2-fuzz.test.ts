@@ -91,6 +91,23 @@ describe(`CIMD2 fuzz over loopback (seed ${SEED}, ${FRAMES} frames per side)`, (
     expect(peerCaused).toHaveLength(counts.closed);
   });
 
+  it('an endless frame (STX and 5000 bytes, no ETX) closes the server session with a frame error', async () => {
+    const server = new Cimd2Server({ port: 0, auth: () => ({ ok: true }), sessionOptions: { loginTimeoutMs: 5000 } });
+    const reasons: Array<Promise<CloseReason>> = [];
+    server.sessions$.subscribe((s) => reasons.push(s.finished));
+    const { port } = await server.listen();
+    const w = await RawWire.connect(port);
+    try {
+      w.send(Buffer.concat([Buffer.from([0x02]), Buffer.alloc(5000, 0x41)]));
+      await w.closed;
+      expect(reasons).toHaveLength(1);
+      await expect(reasons[0]).resolves.toMatchObject({ kind: 'frame_error' });
+    } finally {
+      w.destroy();
+      await server.close();
+    }
+  });
+
   it('client side: every mutated MC frame is answered or the link closes', async () => {
     const mc = await rawServer();
     const reasons: CloseReason[] = [];

@@ -137,6 +137,19 @@ describe('CIMD2 server vs a Kannel-like SME over loopback', () => {
     expect(reqs).toHaveLength(0);
   });
 
+  it('submits the table cannot judge: no 021 -> 301, 033 + 034 -> 303, 023 + 027 -> 306; a repeat is answered again', async () => {
+    const w = await login();
+    w.send(cimdFrame('03:015<TAB>033:x<TAB>'));
+    expect(await w.next()).toBe(cimdFrame('53:015<TAB>900:301<TAB>'));
+    w.send(cimdFrame('03:017<TAB>021:447700900123<TAB>033:x<TAB>034:41<TAB>'));
+    expect(await w.next()).toBe(cimdFrame('53:017<TAB>900:303<TAB>'));
+    w.send(cimdFrame('03:019<TAB>021:447700900123<TAB>023:4477<TAB>027:ACME<TAB>033:x<TAB>'));
+    w.send(cimdFrame('03:019<TAB>021:447700900123<TAB>023:4477<TAB>027:ACME<TAB>033:x<TAB>'));
+    expect(await w.next()).toBe(cimdFrame('53:019<TAB>900:306<TAB>'));
+    expect(await w.next()).toBe(cimdFrame('53:019<TAB>900:306<TAB>'));
+    expect(reqs).toHaveLength(0);
+  });
+
   it('02 logout gets 52 with its number and the MC closes the link', async () => {
     const w = await login();
     w.send(cimdFrame('02:009<TAB>'));

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { decodePdu } from '../../protocols/smpp/codec';
 import { CommandStatus } from '../../protocols/smpp/constants';
 import { SmppServer } from '../../protocols/smpp/server';
 import { loadSmppFixtures } from '../fixtures/smpp';
@@ -65,6 +66,8 @@ async function outcome(k: RawPeer): Promise<'answered' | 'closed'> {
   for (let i = 0; i < 1000; i++) {
     const p = await k.readPdu(); // throws on a command_length < 16 from our side
     if (p === null) return 'closed';
+    // Whatever it answers, our server only writes PDUs that decode.
+    expect(decodePdu(Buffer.from(p, 'hex')).ok).toBe(true);
     if (p === MARKER_RESP) return 'answered';
   }
   throw new Error('more than 1000 PDUs from the server');

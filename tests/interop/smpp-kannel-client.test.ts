@@ -177,3 +177,24 @@ describe('SMPP client vs hand-driven SMSC', () => {
     expect(await k.readPdu()).toBeNull();
   });
 });
+
+describe('SMPP client: SMSC traffic right behind the bind_resp', () => {
+  it('a receipt in the same TCP segment as the bind_resp is delivered, not refused for the bind state', async () => {
+    const binding = connectClient(
+      { host: '127.0.0.1', port, systemId: 'smppclient1', password: 'password', bindType: 'transceiver' },
+      { enquireLinkIntervalMs: 0 },
+    );
+    const k = await accepted;
+    expect(await k.readPdu()).toBe(S1_BIND_TRX);
+    k.write(S2_BIND_TRX_RESP + S5_RECEIPT);
+    const client = await binding;
+    clients.push(client);
+    const reqs: SmppInboundRequest[] = [];
+    client.requests$.subscribe((r) => {
+      reqs.push(r);
+      r.respond({ command: 'deliver_sm_resp', commandStatus: 0, sequenceNumber: 0, messageId: '' });
+    });
+    expect(await k.readPdu()).toBe(S6_DELIVER_RESP);
+    expect(reqs).toHaveLength(1);
+  });
+});

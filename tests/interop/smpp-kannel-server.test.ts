@@ -118,6 +118,24 @@ describe('SMPP server vs Kannel byte streams', () => {
     await k.closed;
   });
 
+  it('with omitEmptyErrorBody the refusal is a bare 16-octet header', async () => {
+    const strict = new SmppServer({
+      port: 0,
+      auth: () => ({ ok: false, status: CommandStatus.ESME_RINVSYSID }),
+      sessionOptions: { enquireLinkIntervalMs: 0, omitEmptyErrorBody: true },
+    });
+    const { port: p2 } = await strict.listen();
+    try {
+      const k = await RawPeer.connect(p2);
+      peers.push(k);
+      k.write(S1_BIND_TRX);
+      expect(await k.readPdu()).toBe('00000010800000090000000f00000001');
+      await k.closed;
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('a 3.3 bind gets a bind_resp without sc_interface_version', async () => {
     const k = await connect();
     k.write(pduHex(0x00000002, 0, 1, cHex('smppclient1') + cHex('password') + cHex('') + '330000' + cHex('')));

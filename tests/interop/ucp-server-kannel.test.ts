@@ -155,6 +155,19 @@ describe('UCP server vs a Kannel-like client over loopback', () => {
     expect(ops).toHaveLength(0);
   });
 
+  it('a 51 without AdC gets NACK 06, without MT NACK 02; an 01 with MT 4 NACK 23 (nothing reaches the app)', async () => {
+    const w = await login();
+    w.send(ucpFrame('15', 'O/51/' + fields5x({ 2: '4477009000', 19: '3', 21: '4869' })));
+    expect(await w.next()).toBe(ucpFrame('15', 'R/51/N/06/AdC invalid/'));
+    w.send(ucpFrame('16', 'O/51/' + fields5x({ 1: '447700900123', 2: '4477009000' })));
+    expect(await w.next()).toBe(ucpFrame('16', 'R/51/N/02/Syntax error/'));
+    w.send(ucpFrame('17', 'O/01/447700900123/4477009000//4/4869/'));
+    expect(await w.next()).toBe(ucpFrame('17', 'R/01/N/23/Message type not supported by system/'));
+    w.send(ucpFrame('18', 'O/01/447700900123/4477009000//3/4869/'));
+    expect(await w.next()).toBe(ucpFrame('18', 'R/01/A//'));
+    expect(ops.map((o) => o.ot)).toEqual(['01']);
+  });
+
   it('a 51 with MT 3 odd-length AMsg gets NACK 02; with MT 5 gets NACK 23', async () => {
     const w = await login();
     w.send(ucpFrame('13', 'O/51/' + fields5x({ 1: '447700900123', 19: '3', 21: '486' })));

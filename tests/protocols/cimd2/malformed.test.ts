@@ -53,6 +53,7 @@ describe('CIMD2 malformed frames', () => {
     ['tariff class above 99', 3, '064:100', 313],
     ['service description above 9', 3, '065:10', 314],
     ['priority 0', 3, '067:0', 312],
+    ['more messages to send 2 (MMS)', 3, '044:2', 318],
     ['validity period relative text', 3, '050:soon', 305],
     ['enquire with a bad SCTS', 4, '060:2401151230', 401],
     ['enquire with a bad address', 4, '021:x', 400],

@@ -135,6 +135,21 @@ describe('UCP malformed frames', () => {
     expect(((r) => !r.ok && r.error.status)(decodeUcp(frameOf('07', 'O', '51', f5('2', '12a'))))).toBe('02');
   });
 
+  it('01 takes MT 2 and 3 only: MT 4 -> NACK 23', () => {
+    expect(decodeUcp(frameOf('07', 'O', '01', ['4477009000', '447700900123', '', '3', '4869'])).ok).toBe(true);
+    expect(((r) => !r.ok && r.error.status)(decodeUcp(frameOf('07', 'O', '01', ['4477009000', '447700900123', '', '4', '4869'])))).toBe('23');
+  });
+
+  it('extraFields ignore reads an over-long result by its leading fields; reject refuses it', () => {
+    const f = frameOf('07', 'R', '51', ['A', '', '447700900123:150124123005', '', 'x']);
+    expect(decodeUcp(f, { extraFields: 'ignore' })).toMatchObject({ ok: true, pdu: { result: { ack: true, mvp: '', sm: '447700900123:150124123005' } } });
+    expect(((r) => !r.ok && r.error.status)(decodeUcp(f))).toBe('02');
+    const n = frameOf('08', 'R', '31', ['N', '02', 'Syntax error', '']);
+    expect(decodeUcp(n, { extraFields: 'ignore' })).toMatchObject({ ok: true, pdu: { result: { ack: false, ec: '02', sm: 'Syntax error' } } });
+    const a31 = frameOf('09', 'R', '31', ['A', '0000', '']);
+    expect(decodeUcp(a31, { extraFields: 'ignore' })).toMatchObject({ ok: true, pdu: { result: { ack: true, sm: '0000' } } });
+  });
+
   it('a result neither A nor N, or a NACK without EC -> error with header', () => {
     expect(((r) => !r.ok && r.error.status)(decodeUcp(frameOf('07', 'R', '51', ['Q', '', ''])))).toBe('02');
     expect(((r) => !r.ok && r.error.status)(decodeUcp(frameOf('07', 'R', '51', ['N', 'x', ''])))).toBe('02');
@@ -252,6 +267,26 @@ describe('UCP property tests', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('extraFields ignore: any frame plus trailing fields decodes as the frame alone; reject answers 02', () => {
+    const frames = ucpFixtures.map((f) => bytes(f.frame)).filter((f) => decodeUcp(f).ok);
+    fc.assert(
+      fc.property(fc.nat(frames.length - 1), fc.array(fc.stringMatching(/^[0-9A-Z]{0,6}$/), { minLength: 1, maxLength: 4 }), (i, extra) => {
+        const f = frames[i]!;
+        const text = f.toString('latin1', 1, f.length - 3) + extra.map((x) => x + '/').join('');
+        const body = text.slice(0, 3) + String(text.length + 2).padStart(5, '0') + text.slice(8);
+        let sum = 0;
+        for (let k = 0; k < body.length; k++) sum += body.charCodeAt(k);
+        const longer = Buffer.from('\x02' + body + (sum & 0xff).toString(16).toUpperCase().padStart(2, '0') + '\x03', 'latin1');
+        const base = decodeUcp(f);
+        const lenient = decodeUcp(longer, { extraFields: 'ignore' });
+        expect(lenient.ok && lenient.pdu).toEqual(base.ok && base.pdu);
+        const generic = base.ok && base.pdu.kind === 'O' && 'fields' in base.pdu;
+        if (!generic) expect(decodeUcp(longer)).toMatchObject({ ok: false, error: { status: '02' } });
+      }),
+      { numRuns: 200 },
     );
   });
 
