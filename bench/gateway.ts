@@ -3,14 +3,14 @@
  * synchronous FULL) -> SMPP simulator with receipts (child process) -> receipts back to the partner.
  *
  *   npm run bench:gateway [-- --seconds 60] [-- --window 500] [-- --binds 1] [-- --rate N] [-- --sync NORMAL]
- *     [-- --commit-delay-ms 2] [-- --connector-binds 2] [-- --node-flags "--max-semi-space-size=64"] [-- --cpu-prof] [-- --json]
+ *     [-- --commit-delay-ms 2] [-- --commit-max-batch 2000] [-- --connector-binds 2] [-- --node-flags "--max-semi-space-size=64"] [-- --cpu-prof] [-- --json]
  *
  * Without --rate the partner keeps its window full (throughput; latency is then window / rate by Little's law).
  * With --rate N it offers N submits/s, which shows the accept latency below saturation.
  * Prints end-to-end msg/s (receipted messages per second), accept latency (submit -> submit_sm_resp at the partner)
  * and submit-to-receipt latency, gateway CPU and peak RSS, and the store's state after a graceful stop.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -31,9 +31,12 @@ const binds = Number(flagValue('binds') ?? 1);
 const connectorBinds = Number(flagValue('connector-binds') ?? 2);
 const drainSeconds = 30;
 const synchronous = flagValue('sync') === 'NORMAL' ? 'NORMAL' : 'FULL';
+const commitMaxBatch = Number(flagValue('commit-max-batch') ?? 2000);
 const commitDelayMs = Number(flagValue('commit-delay-ms') ?? 2);
 const cpuProf = hasFlag('cpu-prof');
 const offeredRate = Number(flagValue('rate') ?? 0);
+/** Copies the gateway's stdout (JSON logs, --trace-gc output...) to this file. */
+const gatewayLogFile = flagValue('gateway-log');
 const json = hasFlag('json');
 
 function getJson(port: number, path: string): Promise<Record<string, unknown>> {
@@ -65,7 +68,7 @@ function peakRssMb(pid: number): number {
 
 function configYaml(dir: string, simPort: number): string {
   return `node: { id: bench, dataDir: ${JSON.stringify(dir)} }
-store: { synchronous: ${synchronous}, groupCommitMaxDelayMs: ${commitDelayMs}, groupCommitMaxBatch: 8000 }
+store: { synchronous: ${synchronous}, groupCommitMaxDelayMs: ${commitDelayMs}, groupCommitMaxBatch: ${commitMaxBatch} }
 admin: { host: 127.0.0.1, port: 0 }
 log: { level: info }
 smppServer: { host: 127.0.0.1, port: 0, windowSize: ${Math.max(window, 100)}, enquireLinkIntervalMs: 60000 }
@@ -117,6 +120,7 @@ async function main(): Promise<void> {
   const gw = await spawnUntil(process.execPath, gwArgs, /"message":"started"/, {
     cwd: ROOT,
     onLine: (line) => {
+      if (gatewayLogFile) appendFileSync(gatewayLogFile, line + '\n');
       const level = /"level":"(warn|error)"/.exec(line)?.[1];
       if (!level) return;
       const key = `${level}: ${/"message":"([^"]*)"/.exec(line)?.[1] ?? '?'}`;
@@ -143,13 +147,13 @@ async function main(): Promise<void> {
   }
 
   const submitAt = new Map<string, number>();
+  const earlyReceiptAt = new Map<string, number>();
   const accept: number[] = [];
   const toReceipt: number[] = [];
   let accepted = 0;
   let refused = 0;
   let failed = 0;
   let receipts = 0;
-  let unknownReceipts = 0;
   let lastReceiptAt = 0;
   let n = 0;
   let running = true;
@@ -163,7 +167,7 @@ async function main(): Promise<void> {
       const id = idBuf ? idBuf.toString('latin1', 0, idBuf.indexOf(0) >= 0 ? idBuf.indexOf(0) : idBuf.length) : '';
       const t0 = submitAt.get(id);
       const now = performance.now();
-      if (t0 === undefined) unknownReceipts++;
+      if (t0 === undefined) earlyReceiptAt.set(id, now); // its submit_sm_resp is in the same read, not yet handled
       else {
         submitAt.delete(id);
         toReceipt.push(now - t0);
@@ -185,7 +189,14 @@ async function main(): Promise<void> {
         (resp) => {
           accept.push(performance.now() - t0);
           accepted++;
-          if (resp.command === 'submit_sm_resp') submitAt.set(resp.messageId, t0);
+          if (resp.command === 'submit_sm_resp') {
+            const early = earlyReceiptAt.get(resp.messageId);
+            if (early === undefined) submitAt.set(resp.messageId, t0);
+            else {
+              earlyReceiptAt.delete(resp.messageId);
+              toReceipt.push(early - t0);
+            }
+          }
           fill(s);
         },
         (err: unknown) => {
@@ -306,7 +317,7 @@ async function main(): Promise<void> {
       store_final: final,
       store_owed: owed,
       store_states: byState,
-      unknown_receipts: unknownReceipts,
+      unmatched_receipts: earlyReceiptAt.size,
     });
   }
 }

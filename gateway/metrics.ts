@@ -85,6 +85,17 @@ export class Metrics {
   private readonly throttled: ChildCache<Inc>;
   private readonly receiptsUnmatched: ChildCache<Inc>;
   private readonly receiptsForwarded: ChildCache<Inc>;
+  private readonly moReceived: ChildCache<Inc>;
+  private readonly moHandled: ChildCache<Inc>;
+  private readonly moParts: ChildCache<Inc>;
+  private readonly moPartial: ChildCache<Inc>;
+  private readonly moNoMatch: ChildCache<Inc>;
+  private readonly moDead: ChildCache<Inc>;
+  private readonly moExpired: ChildCache<Inc>;
+  private readonly moReplies: ChildCache<Inc>;
+  private readonly moPartnerSeconds: ChildCache<Obs>;
+  private readonly moSendApi: ChildCache<Inc>;
+  private moInFlight: (() => ReadonlyMap<string, number>) | undefined;
 
   constructor(opts: MetricsOptions = {}) {
     this.now = opts.now ?? Date.now;
@@ -183,6 +194,43 @@ export class Metrics {
       registers,
     });
     this.receiptsForwarded = new ChildCache((l) => forwarded.labels(...l));
+    this.moReceived = counterCache(registers, 'tollgate_mo_received_total', 'MOs received from operator links', ['connector']);
+    this.moHandled = counterCache(
+      registers,
+      'tollgate_mo_handled_total',
+      'MOs handed to a partner, by outcome (reply, accepted, queued, dead), service, partner and connector',
+      ['outcome', 'service', 'partner', 'connector'],
+    );
+    this.moParts = counterCache(registers, 'tollgate_mo_parts_total', 'Parts of long MOs (stored, duplicate, invalid)', ['connector', 'result']);
+    this.moPartial = counterCache(
+      registers,
+      'tollgate_mo_reassembly_timeouts_total',
+      'Long MOs whose parts did not all arrive in time, delivered partial or dropped',
+      ['action'],
+    );
+    this.moNoMatch = counterCache(registers, 'tollgate_mo_no_match_total', 'MOs that matched no service (answered or dropped)', ['action']);
+    this.moDead = counterCache(registers, 'tollgate_mo_dead_letters_total', 'MOs dead-lettered after the retries', ['partner']);
+    this.moExpired = counterCache(registers, 'tollgate_mo_expired_total', 'Queued pass-through MOs that expired', ['partner']);
+    this.moReplies = counterCache(registers, 'tollgate_mo_replies_total', 'Sync reply MTs submitted (ok) or refused', ['service', 'result']);
+    const partnerSeconds = new Histogram({
+      name: 'tollgate_mo_partner_request_seconds',
+      help: 'Time of one attempt to hand an MO to a partner (HTTP request or SMPP deliver)',
+      labelNames: ['partner', 'result'] as const,
+      buckets: SUBMIT_BUCKETS,
+      registers,
+    });
+    this.moPartnerSeconds = new ChildCache((l) => partnerSeconds.labels(...l));
+    new Gauge({
+      name: 'tollgate_mo_partner_in_flight',
+      help: 'Partner requests in flight (MO handlers)',
+      labelNames: ['partner'] as const,
+      registers,
+      collect() {
+        const m = self.moInFlight?.();
+        if (m) for (const [p, n] of m) this.labels(p).set(n);
+      },
+    });
+    this.moSendApi = counterCache(registers, 'tollgate_mo_send_api_requests_total', 'Send API requests by HTTP status', ['status']);
     if (opts.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'tollgate_' });
   }
 
@@ -229,6 +277,51 @@ export class Metrics {
     this.receiptsForwarded.get1(partner).inc();
   }
 
+  moReceivedInc(connector: string): void {
+    this.moReceived.get1(connector).inc();
+  }
+
+  moHandledInc(outcome: string, service: string, partner: string, connector: string): void {
+    this.moHandled.get4(outcome, service, partner, connector).inc();
+  }
+
+  moPartInc(connector: string, result: string): void {
+    this.moParts.get2(connector, result).inc();
+  }
+
+  moReassemblyTimeout(action: 'delivered' | 'dropped'): void {
+    this.moPartial.get1(action).inc();
+  }
+
+  moNoMatchInc(action: string): void {
+    this.moNoMatch.get1(action).inc();
+  }
+
+  moDeadLetter(partner: string): void {
+    this.moDead.get1(partner).inc();
+  }
+
+  moExpiredInc(partner: string): void {
+    this.moExpired.get1(partner).inc();
+  }
+
+  moReply(service: string, ok: boolean): void {
+    this.moReplies.get2(service, ok ? 'ok' : 'failed').inc();
+  }
+
+  moPartnerRequestSeconds(partner: string, ok: boolean, seconds: number): void {
+    this.moPartnerSeconds.get2(partner, ok ? 'ok' : 'failed').observe(seconds);
+  }
+
+  moSendApiInc(status: number): void {
+    this.moSendApi.get1(statusLabel(status)).inc();
+  }
+
+  /** The partner in-flight gauge reads `provider()` when scraped. */
+  observeMoPartnerInFlight(provider: () => ReadonlyMap<string, number>): void {
+    this.moInFlight = provider;
+  }
+
   /** The store gauges read `provider()` when scraped. */
   observeStore(provider: () => StoreStats): void {
     this.storeStats = provider;
@@ -242,4 +335,20 @@ export class Metrics {
   get contentType(): string {
     return this.registry.contentType;
   }
+}
+
+function counterCache(registers: Registry[], name: string, help: string, labelNames: string[]): ChildCache<Inc> {
+  const c = new Counter({ name, help, labelNames, registers });
+  return new ChildCache((l) => c.labels(...l));
+}
+
+/** HTTP status -> label without building a string per call for the usual ones. */
+const STATUS_LABELS = new Map<number, string>();
+function statusLabel(status: number): string {
+  let l = STATUS_LABELS.get(status);
+  if (l === undefined) {
+    l = String(status);
+    if (STATUS_LABELS.size < 1000) STATUS_LABELS.set(status, l);
+  }
+  return l;
 }

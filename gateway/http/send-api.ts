@@ -29,6 +29,8 @@ export interface SendApiDeps {
   apiMessages: ApiMessageStore;
   clock: Pick<Clock, 'now'>;
   settings: { maxBodyBytes: number; idempotencyTtlMs: number; defaultValidityMs: number };
+  /** Called with the status of every answer (metrics). */
+  onResponse?(status: number): void;
 }
 
 const REJECT_STATUS: Record<RejectCode, number> = {
@@ -51,10 +53,14 @@ class HttpFailure {
 export function createSendApiHandler(deps: SendApiDeps): (req: http.IncomingMessage, res: http.ServerResponse) => void {
   return (req, res) => {
     route(deps, req).then(
-      ({ status, body, headers }) => send(res, status, body, headers),
+      ({ status, body, headers }) => {
+        deps.onResponse?.(status);
+        send(res, status, body, headers);
+      },
       (e: unknown) => {
-        if (e instanceof HttpFailure) send(res, e.status, e.body);
-        else send(res, 500, { error: 'system_error' });
+        const status = e instanceof HttpFailure ? e.status : 500;
+        deps.onResponse?.(status);
+        send(res, status, e instanceof HttpFailure ? e.body : { error: 'system_error' });
       },
     );
   };

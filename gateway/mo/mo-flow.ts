@@ -306,23 +306,23 @@ export class MoFlow {
     const since = ended - msg.createdAt;
     switch (out.kind) {
       case 'reply':
-        this.obs.handled(svc.id, 'reply', latency, since);
+        this.obs.handled(svc.id, 'reply', latency, since, svc.partner, connectorId);
         await this.sendReply(msg, out.text, svc.id, svc.partner);
         await this.finish(msg.id, svc.id, svc.partner, extra);
         return;
       case 'accepted':
-        this.obs.handled(svc.id, 'accepted', latency, since);
+        this.obs.handled(svc.id, 'accepted', latency, since, svc.partner, connectorId);
         await this.finish(msg.id, svc.id, svc.partner, extra);
         return;
       case 'queued':
-        this.obs.handled(svc.id, 'queued', latency, since);
+        this.obs.handled(svc.id, 'queued', latency, since, svc.partner, connectorId);
         await Promise.all([
           this.d.deliveries.put({ moId: msg.id, partnerId: svc.partner, serviceId: svc.id, state: 'pending', attempts: out.attempts, queuedAt: msg.createdAt, updatedAt: this.d.clock.now() }),
           this.d.store.update(msg.id, { state: 'routed', partnerId: svc.partner, routeId: svc.id, updatedAt: this.d.clock.now() }),
         ]);
         return;
       case 'failed':
-        this.obs.handled(svc.id, 'dead', latency, since);
+        this.obs.handled(svc.id, 'dead', latency, since, svc.partner, connectorId);
         await this.deadLetter(msg, svc.id, svc.partner, out.error, out.attempts);
         return;
     }

@@ -92,7 +92,10 @@ export async function startMoRuntime(o: MoRuntimeOptions): Promise<MoRuntime> {
     { secretFor: (p) => secrets.get(p)?.secret },
     o.smppLink ?? (o.host.partnerSinks ? smppPassThrough((p) => o.host.partnerSinks!(p)) : undefined),
     clock,
+    {},
+    obs.partnerCall ? (p, ok, ms) => obs.partnerCall!(p, ok, ms) : undefined,
   );
+  obs.watchPartnerInFlight?.(() => handlers.inFlightByPartner());
   const submitReply: SubmitMt = (msg) =>
     o.host.submitMtOn && msg.connectorId !== undefined ? o.host.submitMtOn(msg, msg.connectorId) : o.host.submitMt(msg);
   const deliveries = new SqliteMoDeliveryStore(mo);
@@ -181,6 +184,7 @@ export async function startMoRuntime(o: MoRuntimeOptions): Promise<MoRuntime> {
       apiMessages,
       clock,
       settings: { maxBodyBytes: cfg.sendApi.maxBodyBytes, idempotencyTtlMs: cfg.sendApi.idempotencyTtlMs, defaultValidityMs: 48 * 3600_000 },
+      ...(obs.sendApiResponse ? { onResponse: (status: number) => obs.sendApiResponse!(status) } : {}),
     });
     server = http.createServer(handler);
     server.keepAliveTimeout = 65_000;

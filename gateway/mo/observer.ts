@@ -1,5 +1,7 @@
 import type { LogLevel } from '../binders/observer';
 
+export type MoOutcome = 'reply' | 'accepted' | 'queued' | 'dead';
+
 /** What the MO flow reports; the daemon maps it onto Metrics (tollgate_mo_*) and the logger. */
 export interface MoObserver {
   received(connectorId: string): void;
@@ -9,11 +11,27 @@ export interface MoObserver {
   partial(action: 'delivered' | 'dropped'): void;
   matched(serviceId: string, partnerId: string): void;
   noMatch(action: 'reply' | 'drop'): void;
-  /** `handlerMs`: the partner call incl. retries; `sinceReceivedMs`: from the MO's arrival (createdAt) to the outcome. */
-  handled(serviceId: string, outcome: 'reply' | 'accepted' | 'queued' | 'dead', handlerMs: number, sinceReceivedMs: number): void;
+  /**
+   * `handlerMs`: the partner call incl. retries; `sinceReceivedMs`: from the MO's arrival (createdAt) to the outcome.
+   * `partnerId`/`connectorId`: the service's partner and the operator link the MO came in on.
+   */
+  handled(
+    serviceId: string,
+    outcome: MoOutcome,
+    handlerMs: number,
+    sinceReceivedMs: number,
+    partnerId: string,
+    connectorId: string,
+  ): void;
   replySubmitted(serviceId: string, ok: boolean): void;
   deadLettered(partnerId: string): void;
   expired(partnerId: string): void;
+  /** One HTTP (or SMPP) attempt to a partner ended: `ok` when it answered 2xx (or was taken). */
+  partnerCall?(partnerId: string, ok: boolean, ms: number): void;
+  /** The send API answered a request with `status`. */
+  sendApiResponse?(status: number): void;
+  /** Called once at start: `provider` gives the partner requests in flight (partner -> count) when metrics are read. */
+  watchPartnerInFlight?(provider: () => ReadonlyMap<string, number>): void;
   log(level: LogLevel, msg: string, meta?: Record<string, unknown>): void;
 }
 
@@ -30,7 +48,9 @@ export const nullMoObserver: MoObserver = {
   log: () => undefined,
 };
 
-/** Counting observer for tests and the benchmark. */
+const HANDLED_KEY = { reply: 'handled.reply', accepted: 'handled.accepted', queued: 'handled.queued', dead: 'handled.dead' } as const;
+
+/** Counting observer for tests. */
 export class CountingMoObserver implements MoObserver {
   readonly counts = new Map<string, number>();
   private inc(k: string): void {
@@ -54,8 +74,8 @@ export class CountingMoObserver implements MoObserver {
   noMatch(a: string): void {
     this.inc(`noMatch.${a}`);
   }
-  handled(_s: string, o: string, _handlerMs?: number, _sinceReceivedMs?: number): void {
-    this.inc(`handled.${o}`);
+  handled(_s: string, o: MoOutcome): void {
+    this.inc(HANDLED_KEY[o]);
   }
   replySubmitted(_s: string, ok: boolean): void {
     this.inc(ok ? 'reply.ok' : 'reply.failed');

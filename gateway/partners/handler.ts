@@ -55,3 +55,18 @@ export function moFields(mo: MoDelivery): Record<string, string | number | boole
     missingParts: mo.missingParts,
   };
 }
+
+const q = JSON.stringify;
+
+/**
+ * `JSON.stringify(moFields(mo))` without the intermediate object: the same bytes (field order, omitted undefined
+ * fields), built as one string on the hot path.
+ */
+export function moJson(mo: MoDelivery): string {
+  let s = '{"id":' + q(mo.id) + ',"from":' + q(mo.from) + ',"to":' + q(mo.to) + ',"text":' + q(mo.text);
+  if (mo.keyword !== undefined) s += ',"keyword":' + q(mo.keyword);
+  s += ',"service":' + q(mo.serviceId) + ',"operator":' + q(mo.operator) + ',"receivedAt":"' + new Date(mo.receivedAt).toISOString() + '"';
+  s += ',"dataCoding":' + q(mo.dataCoding) + ',"hex":' + q(mo.hex) + ',"partial":' + (mo.partial ? 'true' : 'false');
+  if (mo.missingParts !== undefined) s += ',"missingParts":' + q(mo.missingParts);
+  return s + '}';
+}

@@ -17,7 +17,8 @@ export interface HttpRequest {
   method: 'GET' | 'POST';
   url: URL;
   headers: Record<string, string>;
-  body?: Buffer;
+  /** A string is sent as UTF-8. */
+  body?: Buffer | string;
   timeoutMs: number;
 }
 
@@ -44,7 +45,7 @@ export class PartnerHttpClient implements HttpClient {
     return new Promise<HttpResponse>((resolve, reject) => {
       const isHttps = r.url.protocol === 'https:';
       const headers: Record<string, string | number> = { ...r.headers };
-      if (r.body) headers['content-length'] = r.body.length;
+      if (r.body !== undefined) headers['content-length'] = typeof r.body === 'string' ? Buffer.byteLength(r.body, 'utf8') : r.body.length;
       const req = (isHttps ? https : http).request(
         {
           method: r.method,

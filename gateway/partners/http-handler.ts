@@ -7,9 +7,9 @@
  */
 import type { Clock } from '../../protocols/wire/clock';
 import { GatewayError } from '../../protocols/wire/errors';
-import { moFields, type HandlerOutcome, type MoDelivery, type PartnerHandler } from './handler';
+import { moFields, moJson, type HandlerOutcome, type MoDelivery, type PartnerHandler } from './handler';
 import type { HttpClient, HttpResponse } from './http-client';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signContent } from './signature';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, createSigner } from './signature';
 
 export interface HttpHandlerOptions {
   kind: 'httpGet' | 'httpPost' | 'httpPostAsync';
@@ -20,6 +20,7 @@ export interface HttpHandlerOptions {
 
 export function createHttpHandler(opts: HttpHandlerOptions, client: HttpClient, clock: Pick<Clock, 'now'>): PartnerHandler {
   const base = new URL(opts.url);
+  const sign = createSigner(opts.secret);
   return {
     kind: opts.kind,
     async handle(mo: MoDelivery): Promise<HandlerOutcome> {
@@ -34,17 +35,18 @@ export function createHttpHandler(opts: HttpHandlerOptions, client: HttpClient, 
           res = await client.request({
             method: 'GET',
             url,
-            headers: { [SIGNATURE_HEADER]: signContent(opts.secret, query), [TIMESTAMP_HEADER]: String(clock.now()) },
+            headers: { [SIGNATURE_HEADER]: sign(query), [TIMESTAMP_HEADER]: String(clock.now()) },
             timeoutMs: opts.timeoutMs,
           });
         } else {
-          const body = Buffer.from(JSON.stringify(moFields(mo)), 'utf8');
+          // Signed and sent as the same UTF-8 string: no Buffer copy of the body on our side.
+          const body = moJson(mo);
           res = await client.request({
             method: 'POST',
             url: base,
             headers: {
               'content-type': 'application/json',
-              [SIGNATURE_HEADER]: signContent(opts.secret, body),
+              [SIGNATURE_HEADER]: sign(body),
               [TIMESTAMP_HEADER]: String(clock.now()),
             },
             body,

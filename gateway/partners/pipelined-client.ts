@@ -24,12 +24,14 @@ export interface PipelinedClientOptions {
 }
 
 interface Pending {
-  head: Buffer;
+  /** The whole request (head and body) as one string, or the head when the body is a Buffer. */
+  data: string;
   body: Buffer | undefined;
   timeoutMs: number;
+  /** performance.now() after which it has timed out (set when written). */
+  deadline: number;
   resolve(r: HttpResponse): void;
   reject(e: Error): void;
-  timer?: NodeJS.Timeout;
 }
 
 class ProtocolViolation extends ConnectionClosedError {}
@@ -49,6 +51,10 @@ class Conn {
   private closeAfter = false;
   private bodyParts: Buffer[] = [];
   private bodySize = 0;
+  /** One timer per connection, armed for the earliest deadline in flight (not one timer per request). */
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+  private readonly onTimer = (): void => this.checkTimeouts();
 
   constructor(
     private readonly socket: net.Socket,
@@ -72,17 +78,44 @@ class Conn {
 
   send(p: Pending): void {
     this.inFlight.push(p);
-    p.timer = setTimeout(() => this.fail(new ConnectionClosedError('pipelined request behind a timed-out one'), p), p.timeoutMs);
+    p.deadline = performance.now() + p.timeoutMs;
+    if (p.deadline < this.timerAt) this.arm(p.deadline);
     if (!this.corked) {
       this.corked = true;
       this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
+      process.nextTick(this.uncork);
     }
-    this.socket.write(p.head);
+    this.socket.write(p.data);
     if (p.body && p.body.length > 0) this.socket.write(p.body);
+  }
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket.uncork();
+  };
+
+  private arm(at: number): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(this.onTimer, Math.max(0, Math.ceil(at - performance.now())));
+  }
+
+  /** The earliest request past its deadline fails the connection; otherwise re-arm for the earliest deadline left. */
+  private checkTimeouts(): void {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    if (this.dead) return;
+    const now = performance.now();
+    let next = Infinity;
+    for (let i = this.head; i < this.inFlight.length; i++) {
+      const p = this.inFlight[i]!;
+      if (p.deadline <= now) {
+        this.fail(new ConnectionClosedError('pipelined request behind a timed-out one'), p);
+        return;
+      }
+      if (p.deadline < next) next = p.deadline;
+    }
+    if (next !== Infinity) this.arm(next);
   }
 
   close(): void {
@@ -93,10 +126,11 @@ class Conn {
   private fail(err: Error, timedOut?: Pending): void {
     if (this.dead) return;
     this.dead = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
     this.socket.destroy();
     for (let i = this.head; i < this.inFlight.length; i++) {
       const p = this.inFlight[i]!;
-      clearTimeout(p.timer);
       p.reject(p === timedOut ? new TimeoutError(`partner did not answer within ${p.timeoutMs} ms`) : err);
     }
     this.inFlight.length = 0;
@@ -200,7 +234,6 @@ class Conn {
       this.inFlight.length = 0;
       this.head = 0;
     }
-    clearTimeout(p.timer);
     const body = this.bodyParts.length === 1 ? this.bodyParts[0]! : Buffer.concat(this.bodyParts);
     p.resolve({ status: this.status, contentType: this.contentType, body });
     this.bodyParts = [];
@@ -223,10 +256,14 @@ export class PipelinedHttpClient implements HttpClient {
     if (this.closed) return Promise.reject(new ConnectionClosedError('client closed'));
     return new Promise<HttpResponse>((resolve, reject) => {
       const host = r.url.host;
-      let head = `${r.method} ${r.url.pathname}${r.url.search} HTTP/1.1\r\nHost: ${host}\r\n`;
-      for (const k in r.headers) head += `${k}: ${r.headers[k]}\r\n`;
-      head += `Content-Length: ${r.body ? r.body.length : 0}\r\n\r\n`;
-      const p: Pending = { head: Buffer.from(head, 'latin1'), body: r.body, timeoutMs: r.timeoutMs, resolve, reject };
+      let head = r.method + ' ' + r.url.pathname + r.url.search + ' HTTP/1.1\r\nHost: ' + host + '\r\n';
+      for (const k in r.headers) head += k + ': ' + r.headers[k] + '\r\n';
+      const b = r.body;
+      // A string body travels in the same write as the head (the socket encodes it as UTF-8).
+      const p: Pending =
+        typeof b === 'string'
+          ? { data: head + 'Content-Length: ' + Buffer.byteLength(b, 'utf8') + '\r\n\r\n' + b, body: undefined, timeoutMs: r.timeoutMs, deadline: 0, resolve, reject }
+          : { data: head + 'Content-Length: ' + (b ? b.length : 0) + '\r\n\r\n', body: b, timeoutMs: r.timeoutMs, deadline: 0, resolve, reject };
       const origin = `${r.url.protocol}//${host}`;
       if (!this.dispatch(origin, r.url, p)) {
         if (this.waiting.length >= (this.opts.maxQueued ?? 100_000)) {

@@ -32,10 +32,15 @@ export interface PartnerSecrets {
   secretFor(partnerId: string): string | undefined;
 }
 
+/** Per attempt, with the partner it went to (metrics: latency histogram per partner). */
+export type PartnerAttemptHook = (partnerId: string, ok: boolean, elapsedMs: number) => void;
+
 export class PartnerHandlers {
   private readonly clients = new Map<string, HttpClient>();
   private readonly handlers = new Map<string, RetryingHandler>();
   private readonly limiters = new Map<string, Limiter>();
+  private readonly servicePartner = new Map<string, string>();
+  private readonly inFlightMap = new Map<string, number>();
 
   constructor(
     services: readonly ServiceHandlerSpec[],
@@ -43,6 +48,7 @@ export class PartnerHandlers {
     smppLink: SmppPartnerLink | undefined,
     clock: Clock,
     hooks: RetryHooks = {},
+    onPartnerAttempt?: PartnerAttemptHook,
   ) {
     const socketsPerPartner = new Map<string, number>();
     for (const s of services) socketsPerPartner.set(s.partner, (socketsPerPartner.get(s.partner) ?? 0) + s.handler.concurrency);
@@ -70,7 +76,19 @@ export class PartnerHandlers {
       }
       const limiter = new Limiter(h.concurrency, h.maxQueued);
       this.limiters.set(s.id, limiter);
-      this.handlers.set(s.id, withRetries(base, limiter, h, clock, hooks));
+      this.servicePartner.set(s.id, s.partner);
+      const partner = s.partner;
+      // One hooks object per service (built once here, not per MO) so the attempt is reported with its partner.
+      const serviceHooks: RetryHooks =
+        onPartnerAttempt === undefined
+          ? hooks
+          : {
+              onAttempt: (o, attempt, ms) => {
+                hooks.onAttempt?.(o, attempt, ms);
+                onPartnerAttempt(partner, o.kind !== 'failed', ms);
+              },
+            };
+      this.handlers.set(s.id, withRetries(base, limiter, h, clock, serviceHooks));
     }
   }
 
@@ -81,6 +99,14 @@ export class PartnerHandlers {
   /** In-flight requests per service (for the concurrency gauge). */
   inFlight(serviceId: string): number {
     return this.limiters.get(serviceId)?.inUse ?? 0;
+  }
+
+  /** In-flight requests per partner (sum over its services); the same map, refreshed, on every call. */
+  inFlightByPartner(): ReadonlyMap<string, number> {
+    const m = this.inFlightMap;
+    for (const p of this.servicePartner.values()) m.set(p, 0);
+    for (const [svc, p] of this.servicePartner) m.set(p, m.get(p)! + (this.limiters.get(svc)?.inUse ?? 0));
+    return m;
   }
 
   close(): void {

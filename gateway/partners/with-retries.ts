@@ -14,7 +14,8 @@ export interface RetryingHandler {
 }
 
 export interface RetryHooks {
-  onAttempt?(outcome: HandlerOutcome, attempt: number): void;
+  /** One attempt ended; `elapsedMs` from taking the concurrency slot to the outcome. */
+  onAttempt?(outcome: HandlerOutcome, attempt: number, elapsedMs: number): void;
 }
 
 export function withRetries(
@@ -35,6 +36,7 @@ export function withRetries(
         } catch {
           return { kind: 'failed', retryable: true, error: 'queue_full', attempts: attempt - 1 };
         }
+        const started = clock.now();
         try {
           outcome = await handler.handle(mo);
         } catch (e) {
@@ -42,10 +44,11 @@ export function withRetries(
         } finally {
           limiter.release();
         }
-        hooks.onAttempt?.(outcome, attempt);
+        hooks.onAttempt?.(outcome, attempt, clock.now() - started);
         if (outcome.kind !== 'failed' || !outcome.retryable || attempt > policy.retries) return { ...outcome, attempts: attempt };
         await sleep(clock, backoffDelayMs(policy, attempt - 1, random));
       }
     },
   };
 }
+

@@ -53,15 +53,22 @@ async function bindOn(session: SmppSession, bind: SmppBindParams): Promise<SmppS
     addressRange: bind.addressRange ?? '',
   };
   session.transition('binding');
-  try {
-    const resp = await session.dispatch(pdu, session.opts.bindTimeoutMs);
-    if (session.state !== 'binding') throw new RemoteError(0, `session ${session.state} while binding`);
+  let bound = false;
+  session.bindResponseHandler = (resp) => {
+    if (session.state !== 'binding') return;
+    bound = true;
     const version = getTlv(resp, Tlv.sc_interface_version);
     // Absent sc_interface_version means a 3.3 SMSC (3.4 §5.2.4): it must not get TLVs from us.
     session.peerInterfaceVersion = version && version.length === 1 ? version[0] : 0x33;
     session.markBound(BOUND_STATE_FOR[command], 'systemId' in resp ? resp.systemId : '');
+  };
+  try {
+    await session.dispatch(pdu, session.opts.bindTimeoutMs);
+    // Bound even if the peer unbinds in the same segment: the caller then sees the session close as usual.
+    if (!bound) throw new RemoteError(0, `session ${session.state} while binding`);
     return session;
   } catch (err) {
+    session.bindResponseHandler = undefined;
     const reason = err instanceof RemoteError && err.status !== 0
       ? { kind: 'bind_failed' as const, status: err.status }
       : { kind: 'error' as const, error: err instanceof Error ? err : new Error(String(err)) };

@@ -105,7 +105,7 @@ export function decodeSm(
   };
   pos += smLength;
   if (pos < n) {
-    const tlvs = decodeTlvs(frame, pos, n);
+    const tlvs = decodeTlvs(frame, pos, n, strict);
     if (typeof tlvs === 'number') return fail(tlvs, commandId, sequenceNumber, 'bad TLV stream');
     pdu.tlvs = tlvs;
   }

@@ -155,7 +155,7 @@ export function decodeBySchema(
   }
   let tlvs: TlvField[] | undefined;
   if (pos < n) {
-    const t = decodeTlvs(frame, pos, n);
+    const t = decodeTlvs(frame, pos, n, strict && !response);
     if (typeof t === 'number') return fail(t, commandId, sequenceNumber, 'bad TLV stream');
     tlvs = t;
     pdu.tlvs = t;

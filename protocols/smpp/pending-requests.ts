@@ -59,6 +59,11 @@ export class PendingRequests {
     return this.window.reject(seq, new RemoteError(pdu.commandStatus, `${pdu.command} ${statusName(pdu.commandStatus)}`));
   }
 
+  /** Whether the request numbered `seq` is in flight and awaits a response with command id `responseId`. */
+  expects(seq: number, responseId: number): boolean {
+    return this.expected.get(seq) === responseId;
+  }
+
   reject(seq: number, err: Error): boolean {
     this.expected.delete(seq);
     return this.window.reject(seq, err);

@@ -1,4 +1,4 @@
-import { CommandStatus, commandNameOf, responseIdFor } from './constants';
+import { CommandId, CommandStatus, commandNameOf, responseIdFor } from './constants';
 import type { CommandName } from './constants';
 import type { SmppPdu } from './pdu';
 
@@ -56,4 +56,9 @@ export function errorResponseFor(requestId: number, status: number, sequenceNumb
 
 export function genericNack(status: number, sequenceNumber: number): SmppResponsePdu {
   return { command: 'generic_nack', commandStatus: status, sequenceNumber };
+}
+
+/** The command id of the request a response answers (generic_nack gives 0). */
+export function requestIdOf(resp: SmppResponsePdu): number {
+  return (CommandId[resp.command] & 0x7fffffff) >>> 0;
 }

@@ -79,8 +79,12 @@ function bind(): ReadonlyArray<Field<BindBody>> {
   ];
 }
 
+/**
+ * bind_*_resp: C(16) by the spec, but an SMSC answering a longer id has still bound us, and refusing its bind_resp
+ * would fail a working link. Read up to 65 (like message_id), write at most 16.
+ */
 function systemIdOnly(): ReadonlyArray<Field<{ systemId: string }>> {
-  return [cstr('systemId', 'system_id', 16, S.ESME_RINVSYSID)];
+  return [cstr('systemId', 'system_id', 65, S.ESME_RINVSYSID, 16)];
 }
 
 function messageIdOnly(): ReadonlyArray<Field<{ messageId: string }>> {
@@ -284,12 +288,12 @@ export function isTimeBytes(buf: Buffer, start: number, end: number): boolean {
 }
 
 /**
- * PDUs an SMSC sends us (deliver_sm, data_sm): be lenient on input (smpp.md: schedule/validity are "empty in
+ * PDUs an SMSC sends us (deliver_sm, data_sm, query_sm_resp's final_date): be lenient on input (smpp.md: schedule/validity are "empty in
  * deliver_sm" and ignored by us; esm_class message types beyond 3.4's list come from 5.0 and vendor SMSCs). Refusing
  * them would make the SMSC retry an MO or receipt forever. What partners submit to us stays strictly checked.
  */
 export function isLenientInput(command: CommandName): boolean {
-  return command === 'deliver_sm' || command === 'data_sm';
+  return command === 'deliver_sm' || command === 'data_sm' || command === 'query_sm_resp';
 }
 
 export function isTimeString(s: string): boolean {

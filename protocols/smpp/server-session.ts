@@ -5,7 +5,8 @@ import { errorResponseFor } from './responses';
 import { CommandId } from './constants';
 import { SmppSession } from './session';
 import type { SmppSessionOptions } from './session';
-import { BOUND_STATE_FOR } from './states';
+import { BOUND_STATE_FOR, isBound } from './states';
+import { TimeoutError } from '../wire/errors';
 import type { BindCommand } from './states';
 
 export type SmppBindPdu = BindTransmitter | BindReceiver | BindTransceiver;
@@ -44,17 +45,33 @@ export function acceptServerSession(
   const session = new SmppSession(transport, 'smsc', opts);
   session.bindRequestHandler = (pdu) => {
     if (pdu.command !== 'bind_transmitter' && pdu.command !== 'bind_receiver' && pdu.command !== 'bind_transceiver') return;
-    void handleBind(session, pdu, auth);
+    handleBind(session, pdu, auth);
   };
-  session.armBindTimer();
+  armBindTimer(session);
   return session;
 }
 
-async function handleBind(session: SmppSession, pdu: SmppBindPdu, auth: BindAuthenticator): Promise<void> {
-  const seq = pdu.sequenceNumber;
+/** Closes a connection that does not bind within bindTimeoutMs (0 = never). */
+function armBindTimer(session: SmppSession): void {
+  const { bindTimeoutMs, clock } = session.opts;
+  if (bindTimeoutMs <= 0) return;
+  const timer = clock.setTimeout(() => {
+    if (!isBound(session.state) && session.state !== 'closed') {
+      void session.fail({ kind: 'error', error: new TimeoutError(`not bound within ${bindTimeoutMs} ms`) });
+    }
+  }, bindTimeoutMs);
+  const clear = (): void => clock.clearTimeout(timer);
+  session.events$.subscribe({ next: (e) => e.type === 'bound' && clear(), complete: clear });
+}
+
+/**
+ * A synchronous authenticator is answered synchronously: the bind_resp is queued and the session bound before the
+ * next frame of the same chunk is read, so an ESME that pipelines a request behind its bind is served, not refused.
+ */
+function handleBind(session: SmppSession, pdu: SmppBindPdu, auth: BindAuthenticator): void {
   session.transition('binding');
   session.peerInterfaceVersion = pdu.interfaceVersion;
-  let decision: BindDecision;
+  let decision: BindDecision | Promise<BindDecision>;
   try {
     const req: BindRequest = {
       command: pdu.command,
@@ -65,16 +82,28 @@ async function handleBind(session: SmppSession, pdu: SmppBindPdu, auth: BindAuth
       pdu,
     };
     if (session.transport.remoteAddress !== undefined) req.remoteAddress = session.transport.remoteAddress;
-    decision = await auth(req);
+    decision = auth(req);
   } catch {
     decision = { ok: false, status: CommandStatus.ESME_RBINDFAIL };
   }
+  if (decision instanceof Promise) {
+    decision.then(
+      (d) => answerBind(session, pdu, d),
+      () => answerBind(session, pdu, { ok: false, status: CommandStatus.ESME_RBINDFAIL }),
+    );
+  } else {
+    answerBind(session, pdu, decision);
+  }
+}
+
+function answerBind(session: SmppSession, pdu: SmppBindPdu, decision: BindDecision): void {
+  const seq = pdu.sequenceNumber;
   if (session.state !== 'binding') return; // the connection went away while we were deciding
   const respCommand = `${pdu.command}_resp` as const;
   if (!decision.ok) {
     const status = decision.status === 0 ? CommandStatus.ESME_RBINDFAIL : decision.status;
     session.writeResponse(errorResponseFor(CommandId[pdu.command], status, seq), seq);
-    await session.fail({ kind: 'bind_failed', status });
+    void session.fail({ kind: 'bind_failed', status });
     return;
   }
   // TLVs only to peers that speak 3.4 or later (smpp.md §6): a 3.3 ESME gets a bare bind_resp.

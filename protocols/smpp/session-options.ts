@@ -22,6 +22,13 @@ export interface SmppSessionOptions {
   bindTimeoutMs?: number;
   /** Upper bound on each phase of close(): draining in-flight requests, then awaiting unbind_resp. Default 10_000. */
   unbindTimeoutMs?: number;
+  /**
+   * Error responses whose fields are all empty go out as a bare 16-octet header (the SMPP 3.4 text for
+   * submit_sm_resp / bind_resp) instead of with their empty fields (Kannel's form, e.g. `...0000000e 00000001 00`).
+   * Default false: every decoder we know accepts the empty fields, while some read a missing body as a short PDU.
+   * Turn on per peer when it rejects the body.
+   */
+  omitEmptyErrorBody?: boolean;
 }
 
 export type SmppInboundRequest = InboundRequest<SmppRequestPdu, SmppResponsePdu>;
@@ -55,6 +62,7 @@ const DEFAULTS = {
   inboundTimeoutMs: 30_000,
   bindTimeoutMs: 30_000,
   unbindTimeoutMs: 10_000,
+  omitEmptyErrorBody: false,
 } as const;
 
 export type ResolvedSmppSessionOptions = Required<Omit<SmppSessionOptions, 'clock'>> & { clock: Clock };
@@ -71,5 +79,6 @@ export function resolveOptions(o: SmppSessionOptions = {}): ResolvedSmppSessionO
     inboundTimeoutMs: o.inboundTimeoutMs ?? DEFAULTS.inboundTimeoutMs,
     bindTimeoutMs: o.bindTimeoutMs ?? DEFAULTS.bindTimeoutMs,
     unbindTimeoutMs: o.unbindTimeoutMs ?? DEFAULTS.unbindTimeoutMs,
+    omitEmptyErrorBody: o.omitEmptyErrorBody ?? DEFAULTS.omitEmptyErrorBody,
   };
 }

@@ -9,13 +9,12 @@ import {
   FrameError,
   PduDecodeError,
   SessionStateError,
-  TimeoutError,
   WindowFullError,
 } from '../wire/errors';
 import { decodePdu, encodePdu } from './codec';
 import { isBadHeaderFrame } from './framing';
 import { CommandId, CommandStatus } from './constants';
-import { INBOUND_TIMEOUT_STATUS, errorResponseFor, genericNack } from './responses';
+import { INBOUND_TIMEOUT_STATUS, errorResponseFor, genericNack, requestIdOf } from './responses';
 import type { SmppRequestPdu, SmppResponsePdu } from './responses';
 import { resolveOptions } from './session-options';
 import type {
@@ -25,9 +24,11 @@ import type {
   SmppSessionOptions,
   SmppSessionStats,
 } from './session-options';
+import { routeInbound } from './inbound-rules';
 import { PendingRequests } from './pending-requests';
+import { RequestStream } from './request-stream';
 import { SmppKeepalive } from './session-keepalive';
-import { canTransition, isBindCommand, isBound, mayRequest, peerOf } from './states';
+import { canTransition, isBound, mayRequest, maySendMessages } from './states';
 import type { SmppRole, SmppSessionState } from './states';
 
 export type { SmppSessionState, SmppRole } from './states';
@@ -42,6 +43,7 @@ export type {
 export { resolveOptions } from './session-options';
 
 const MAX_SEQ = 0x7fffffff;
+const OMIT_EMPTY_ERROR_BODY = { omitEmptyErrorBody: true } as const;
 
 /**
  * One SMPP link, ESME or SMSC side: sequence numbers, the outbound window, inbound request tracking, state rules,
@@ -50,9 +52,10 @@ const MAX_SEQ = 0x7fffffff;
  */
 export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, SmppSessionState, SmppSessionEvent> {
   private readonly eventsSubject = new Subject<SmppSessionEvent>();
-  private readonly requestsSubject = new Subject<SmppInboundRequest>();
   readonly events$: Observable<SmppSessionEvent> = this.eventsSubject.asObservable();
-  readonly requests$: Observable<SmppInboundRequest> = this.requestsSubject.asObservable();
+  /** Inbound requests; those arriving before the first subscriber are held for it (see RequestStream). */
+  readonly requests$: Observable<SmppInboundRequest>;
+  private readonly requests: RequestStream<SmppInboundRequest>;
   readonly closed: Promise<CloseReason>;
   readonly stats: SmppSessionStats = {
     sent: 0,
@@ -75,6 +78,11 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
 
   /** @internal */ readonly opts: ResolvedSmppSessionOptions;
   /** @internal */ bindRequestHandler: ((pdu: SmppRequestPdu) => void) | undefined;
+  /**
+   * @internal ESME side: called synchronously with a successful bind_*_resp, before any later frame of the same
+   * chunk is handled, so traffic right behind the bind_resp finds the session bound.
+   */
+  bindResponseHandler: ((pdu: SmppResponsePdu) => void) | undefined;
   /** @internal ESME side waiting for an outbind (acceptOutbind). */ outbindHandler: ((pdu: SmppRequestPdu) => void) | undefined;
   private readonly clock: Clock;
   private readonly window: PendingRequests;
@@ -87,7 +95,6 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
   private closePromise: Promise<void> | undefined;
   private resolveClosed!: (r: CloseReason) => void;
   private readonly keepalive: SmppKeepalive;
-  private bindTimer: TimerHandle | undefined;
 
   constructor(
     readonly transport: Transport,
@@ -95,6 +102,8 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
     options: SmppSessionOptions = {},
   ) {
     this.opts = resolveOptions(options);
+    this.requests = new RequestStream<SmppInboundRequest>(this.opts.inboundPauseAt);
+    this.requests$ = this.requests.requests$;
     this.clock = this.opts.clock;
     this.fallbackStatus = INBOUND_TIMEOUT_STATUS[role];
     this.closed = new Promise((r) => (this.resolveClosed = r));
@@ -144,7 +153,7 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
 
   /** Room for another send() right now. */
   get canSend(): boolean {
-    return !this.window.isFull && !this.closing && mayRequestState(this.role, this._state);
+    return !this.window.isFull && !this.closing && maySendMessages(this.role, this._state);
   }
 
   /**
@@ -213,11 +222,12 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
   writeResponse(resp: SmppResponsePdu, sequenceNumber: number): void {
     if (!this.transport.isOpen) return;
     let buf: Buffer;
+    const encodeOpts = this.opts.omitEmptyErrorBody ? OMIT_EMPTY_ERROR_BODY : undefined;
     try {
-      buf = encodePdu(resp);
+      buf = encodePdu(resp, encodeOpts);
     } catch {
       // An application response we cannot encode must still answer the peer: a system error, not a stall.
-      buf = encodePdu(errorResponseFor(requestIdOf(resp), CommandStatus.ESME_RSYSERR, sequenceNumber));
+      buf = encodePdu(errorResponseFor(requestIdOf(resp), CommandStatus.ESME_RSYSERR, sequenceNumber), encodeOpts);
     }
     buf.writeUInt32BE(sequenceNumber, 12);
     this.stats.sent++;
@@ -228,7 +238,6 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
   markBound(to: 'bound_tx' | 'bound_rx' | 'bound_trx', peerSystemId: string): void {
     this.transition(to);
     this.peerSystemId = peerSystemId;
-    this.clearBindTimer();
     this.emit({ type: 'bound', systemId: peerSystemId, state: to });
     this.keepalive.start();
   }
@@ -238,22 +247,6 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
     this.closing = true;
     if (!this.closeReason) this.closeReason = reason;
     return this.transport.close();
-  }
-
-  /** @internal SMSC side: close a connection that does not bind in time. */
-  armBindTimer(): void {
-    if (this.opts.bindTimeoutMs <= 0) return;
-    this.bindTimer = this.clock.setTimeout(() => {
-      this.bindTimer = undefined;
-      if (!isBound(this._state) && this._state !== 'closed') {
-        void this.fail({ kind: 'error', error: new TimeoutError(`not bound within ${this.opts.bindTimeoutMs} ms`) });
-      }
-    }, this.opts.bindTimeoutMs);
-  }
-
-  private clearBindTimer(): void {
-    if (this.bindTimer) this.clock.clearTimeout(this.bindTimer);
-    this.bindTimer = undefined;
   }
 
   private nextSeq(): number {
@@ -284,7 +277,13 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
 
   private onResponse(pdu: SmppResponsePdu): void {
     const seq = pdu.sequenceNumber;
-    if (pdu.command !== 'generic_nack' && this.keepalive.isProbeResponse(seq)) return;
+    // A generic_nack to our enquire_link still proves the peer alive (some SMSCs nack it before bind completes).
+    if (this.keepalive.isProbeResponse(seq)) return;
+    if (this.bindResponseHandler && pdu.commandStatus === 0 && this.window.expects(seq, CommandId[pdu.command])) {
+      const h = this.bindResponseHandler;
+      this.bindResponseHandler = undefined;
+      h(pdu);
+    }
     if (!this.window.complete(pdu)) {
       this.stats.unexpectedResponses++;
       this.emit({ type: 'unexpectedResponse', command: pdu.command, sequenceNumber: seq, commandStatus: pdu.commandStatus });
@@ -293,46 +292,39 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
 
   private onRequest(pdu: SmppRequestPdu): void {
     const seq = pdu.sequenceNumber;
-    switch (pdu.command) {
-      case 'enquire_link':
+    const route = routeInbound(pdu.command, {
+      role: this.role,
+      state: this._state,
+      closing: this.closing,
+      acceptsBind: this.bindRequestHandler !== undefined,
+      acceptsOutbind: this.outbindHandler !== undefined,
+    });
+    switch (route.kind) {
+      case 'answer':
         this.writeResponse({ command: 'enquire_link_resp', commandStatus: 0, sequenceNumber: seq }, seq);
         return;
-      case 'unbind':
-        if (isBound(this._state)) {
-          this.writeResponse({ command: 'unbind_resp', commandStatus: 0, sequenceNumber: seq }, seq);
-          void this.onPeerUnbind();
-        } else if (this._state === 'unbinding') {
-          // Both sides unbinding at once: agree, and let our own unbind finish the close.
-          this.writeResponse({ command: 'unbind_resp', commandStatus: 0, sequenceNumber: seq }, seq);
-        } else {
-          this.reject(pdu.command, CommandId.unbind, CommandStatus.ESME_RINVBNDSTS, seq);
-        }
+      case 'peer_unbind':
+      case 'agree_unbind':
+        this.writeResponse({ command: 'unbind_resp', commandStatus: 0, sequenceNumber: seq }, seq);
+        if (route.kind === 'peer_unbind') void this.onPeerUnbind();
         return;
-      case 'alert_notification':
-        if (mayRequest(pdu.command, peerOf(this.role), this._state)) this.emit({ type: 'alertNotification', pdu });
-        else this.emit({ type: 'rejectedRequest', command: pdu.command, status: CommandStatus.ESME_RINVBNDSTS });
+      case 'alert':
+        this.emit({ type: 'alertNotification', pdu });
+        return;
+      case 'drop':
+        this.emit({ type: 'rejectedRequest', command: pdu.command, status: route.status });
         return;
       case 'outbind':
-        // Only an ESME waiting in open state for one (acceptOutbind) binds back; outbind has no response of its
-        // own, so any other is refused with generic_nack rather than left to the peer's timeout.
-        if (this.role === 'esme' && this._state === 'open' && this.outbindHandler && !this.closing) this.outbindHandler(pdu);
-        else this.reject(pdu.command, CommandId.outbind, CommandStatus.ESME_RINVBNDSTS, seq);
+        this.outbindHandler?.(pdu);
         return;
-      default:
+      case 'bind':
+        this.bindRequestHandler?.(pdu);
+        return;
+      case 'reject':
+        this.reject(pdu.command, CommandId[pdu.command], route.status, seq);
+        return;
+      case 'application':
         break;
-    }
-    if (isBindCommand(pdu.command) && this.role === 'smsc') {
-      if (this._state === 'open' && this.bindRequestHandler && !this.closing) this.bindRequestHandler(pdu);
-      else {
-        // A second bind while bound or binding is "already bound"; while unbinding or closing the state is wrong.
-        const status = isBound(this._state) || this._state === 'binding' ? CommandStatus.ESME_RALYBND : CommandStatus.ESME_RINVBNDSTS;
-        this.reject(pdu.command, CommandId[pdu.command], status, seq);
-      }
-      return;
-    }
-    if (this.closing || !mayRequest(pdu.command, peerOf(this.role), this._state)) {
-      this.reject(pdu.command, CommandId[pdu.command], CommandStatus.ESME_RINVBNDSTS, seq);
-      return;
     }
     const requestId = CommandId[pdu.command];
     const status = this.fallbackStatus;
@@ -341,7 +333,7 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
       (resp) => this.writeResponse(resp, seq),
       () => errorResponseFor(requestId, status, seq),
     );
-    this.requestsSubject.next(req);
+    this.requests.next(req);
   }
 
   private reject(command: string, requestId: number, status: number, seq: number): void {
@@ -442,12 +434,11 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
     this.closeReason = reason;
     this.closing = true;
     this.keepalive.stop();
-    this.clearBindTimer();
     this.transition('closed');
     this.window.rejectAll(new ConnectionClosedError());
     this.emit({ type: 'closed', reason });
     this.eventsSubject.complete();
-    this.requestsSubject.complete();
+    this.requests.complete();
     this.resolveClosed(reason);
   }
 }
@@ -455,12 +446,4 @@ export class SmppSession implements Session<SmppRequestPdu, SmppResponsePdu, Smp
 function mapTransportReason(r: TransportCloseReason): CloseReason {
   if (r.kind === 'error') return r.error instanceof FrameError ? { kind: 'frame_error', error: r.error } : r;
   return r;
-}
-
-function mayRequestState(role: SmppRole, state: SmppSessionState): boolean {
-  return role === 'esme' ? state === 'bound_tx' || state === 'bound_trx' : state === 'bound_rx' || state === 'bound_trx';
-}
-
-function requestIdOf(resp: SmppResponsePdu): number {
-  return (CommandId[resp.command] & 0x7fffffff) >>> 0;
 }

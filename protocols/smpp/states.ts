@@ -88,3 +88,8 @@ export function mayRequest(command: string, sender: SmppRole, state: SmppSession
 export function peerOf(role: SmppRole): SmppRole {
   return role === 'esme' ? 'smsc' : 'esme';
 }
+
+/** Whether `role` may send its message-carrying requests (submit/deliver) in `state`: the session's canSend rule. */
+export function maySendMessages(role: SmppRole, state: SmppSessionState): boolean {
+  return role === 'esme' ? state === 'bound_tx' || state === 'bound_trx' : state === 'bound_rx' || state === 'bound_trx';
+}

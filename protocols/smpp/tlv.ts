@@ -6,8 +6,13 @@ import type { TlvField } from './pdu';
  * encoding validates known value sizes so we never send what a strict peer would reject.
  */
 
-/** Decoded TLVs, or a command_status number when the stream is bad. Values are views into `buf`. */
-export function decodeTlvs(buf: Buffer, start: number, end: number): TlvField[] | number {
+/**
+ * Decoded TLVs, or a command_status number when the stream is bad. Values are views into `buf`. With
+ * `checkSizes` false (what an SMSC sends us: receipts, MOs, responses) a known tag with an unexpected value length is
+ * kept as it came instead of refusing the whole PDU (readers such as tlvUint/tlvString cope); the stream itself must
+ * still be well formed.
+ */
+export function decodeTlvs(buf: Buffer, start: number, end: number, checkSizes = true): TlvField[] | number {
   const out: TlvField[] = [];
   let pos = start;
   while (pos < end) {
@@ -16,8 +21,10 @@ export function decodeTlvs(buf: Buffer, start: number, end: number): TlvField[] 
     const len = (buf[pos + 2]! << 8) | buf[pos + 3]!;
     pos += 4;
     if (pos + len > end) return CommandStatus.ESME_RINVPARLEN;
-    const size = TlvValueSize.get(tag);
-    if (size !== undefined && (len < size[0] || len > size[1])) return CommandStatus.ESME_RINVPARLEN;
+    if (checkSizes) {
+      const size = TlvValueSize.get(tag);
+      if (size !== undefined && (len < size[0] || len > size[1])) return CommandStatus.ESME_RINVPARLEN;
+    }
     out.push({ tag, value: buf.subarray(pos, pos + len) });
     pos += len;
   }

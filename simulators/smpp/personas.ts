@@ -21,7 +21,8 @@ export const DLR_OUTCOMES: Readonly<Record<DlrOutcome, { stat: string; state: nu
  * - dropAfterBind: close the socket right after a successful bind_resp.
  * - blackHole: bind, then read and never answer anything, enquire_link included.
  * - unbindOnSubmit: instead of answering a submit, send unbind (the submit stays unanswered).
- * - corruptLength: answer the first submit with a header whose command_length is 8 (a fatal framing error).
+ * - corruptLength: answer the first submit with a header whose command_length is 8 (a fatal framing error: the
+ *   client answers generic_nack ESME_RINVCMDLEN with that sequence number and closes).
  */
 export type Persona =
   | { kind: 'happy' }

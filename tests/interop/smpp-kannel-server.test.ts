@@ -102,6 +102,13 @@ describe('SMPP server vs Kannel byte streams', () => {
     expect(await second).toMatchObject({ status: CommandStatus.ESME_RX_T_APPN });
   });
 
+  it('a submit pipelined behind the bind in one segment is served (synchronous authenticator)', async () => {
+    const k = await connect();
+    k.write(S1_BIND_TRX + S11_KANNEL_SUBMIT);
+    expect(await k.readPdu()).toBe(S2_BIND_TRX_RESP);
+    expect(await k.readPdu()).toBe('00000019800000040000000000000003' + '356633613963303100');
+  });
+
   it('enquire_link before bind is answered; unbind before bind gets ESME_RINVBNDSTS', async () => {
     const k = await connect();
     k.write(S9_ENQUIRE_LINK + '00000010000000060000000000000006');

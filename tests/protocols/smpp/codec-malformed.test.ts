@@ -66,7 +66,8 @@ describe('decodePdu: malformed frames answer their command_status', () => {
     ['system_type of 13 chars', frame(CommandId.bind_receiver, bindBody('sys', 'pw', 't'.repeat(13))), S.ESME_RINVSYSTYP],
     ['bind body ends after password', frame(CommandId.bind_transmitter, c('sys') + c('pw')), S.ESME_RINVCMDLEN],
     ['outbind without NUL on system_id', frame(CommandId.outbind, Buffer.from('SMSC').toString('hex')), S.ESME_RINVSYSID],
-    ['bind_transmitter_resp system_id of 16 chars', frame(CommandId.bind_transmitter_resp, c('x'.repeat(16))), S.ESME_RINVSYSID],
+    ['bind_transmitter_resp system_id of 65 chars', frame(CommandId.bind_transmitter_resp, c('x'.repeat(65))), S.ESME_RINVSYSID],
+    ['bind_transmitter system_id of 16 chars', frame(CommandId.bind_transmitter, c('x'.repeat(16)) + c('pw') + c('') + '340000' + c('')), S.ESME_RINVSYSID],
     ['service_type of 6 chars', frame(CommandId.submit_sm, submitBody({ st: c('ABCDEF') })), S.ESME_RINVSERTYP],
     ['source_addr of 21 chars', frame(CommandId.submit_sm, submitBody({ src: c('1'.repeat(21)) })), S.ESME_RINVSRCADR],
     ['source_addr without NUL to the end', frame(CommandId.submit_sm, c('') + '0101' + '3434373730'), S.ESME_RINVSRCADR],
@@ -84,10 +85,11 @@ describe('decodePdu: malformed frames answer their command_status', () => {
     ['empty submit_sm body', frame(CommandId.submit_sm, ''), S.ESME_RINVCMDLEN],
     ['TLV header cut short', frame(CommandId.submit_sm, submitBody({ tail: '0424' })), S.ESME_RINVOPTPARSTREAM],
     ['TLV length past the end', frame(CommandId.submit_sm, submitBody({ tail: '04240010' + '6869' })), S.ESME_RINVPARLEN],
-    ['message_state of 2 octets', frame(CommandId.deliver_sm, submitBody({ tail: tlv(Tlv.message_state, '0002') })), S.ESME_RINVTLVLEN],
+    ['message_state of 2 octets in a submit_sm', frame(CommandId.submit_sm, submitBody({ tail: tlv(Tlv.message_state, '0002') })), S.ESME_RINVTLVLEN],
+    ['message_payload TLV cut short in a deliver_sm', frame(CommandId.deliver_sm, submitBody({ tail: '04240005' + '6869' })), S.ESME_RINVPARLEN],
     ['sar_msg_ref_num of 1 octet', frame(CommandId.submit_sm, submitBody({ tail: tlv(Tlv.sar_msg_ref_num, '01') + tlv(Tlv.sar_total_segments, '02') + tlv(Tlv.sar_segment_seqnum, '01') })), S.ESME_RINVTLVLEN],
     ['source_telematics_id of 3 octets', frame(CommandId.submit_sm, submitBody({ tail: tlv(Tlv.source_telematics_id, '000102') })), S.ESME_RINVPARLEN],
-    ['sc_interface_version of 0 octets', frame(CommandId.bind_transceiver_resp, c('SMSC') + tlv(Tlv.sc_interface_version, '')), S.ESME_RINVPARLEN],
+    ['sc_interface_version of 0 octets in a bind', frame(CommandId.bind_transceiver, c('e') + c('p') + c('') + '340000' + c('') + tlv(Tlv.sc_interface_version, '')), S.ESME_RINVPARLEN],
     ['sar_msg_ref_num without the other SAR TLVs', frame(CommandId.submit_sm, submitBody({ tail: tlv(Tlv.sar_msg_ref_num, '1234') })), S.ESME_RMISSINGTLV],
     ['sar_total_segments and seqnum without ref', frame(CommandId.data_sm, c('') + '0101' + c('1') + '0101' + c('2') + '000000' + tlv(Tlv.sar_total_segments, '02') + tlv(Tlv.sar_segment_seqnum, '01')), S.ESME_RMISSINGOPTPARAM],
     ['data_sm source_addr of 65 chars', frame(CommandId.data_sm, c('') + '0101' + c('1'.repeat(65)) + '0101' + c('2') + '000000'), S.ESME_RINVSRCADR],
@@ -189,10 +191,32 @@ describe('encodePdu: values that cannot go on the wire throw EncodeError', () =>
     ['submit_multi without destinations', { ...submit, command: 'submit_multi', destAddresses: [] } as unknown as SmppPdu],
     ['alert_notification source_addr over 20 chars (strict out)', { command: 'alert_notification', commandStatus: 0, sequenceNumber: 1, sourceAddrTon: 0, sourceAddrNpi: 0, sourceAddr: '1'.repeat(30), esmeAddrTon: 0, esmeAddrNpi: 0, esmeAddr: 'E' } satisfies AlertNotification],
     ['broadcast_sm without its mandatory TLVs', { command: 'broadcast_sm', commandStatus: 0, sequenceNumber: 1, serviceType: '', sourceAddrTon: 0, sourceAddrNpi: 0, sourceAddr: '', messageId: 'x', priorityFlag: 0, scheduleDeliveryTime: '', validityPeriod: '', replaceIfPresentFlag: 0, dataCoding: 0, smDefaultMsgId: 0 }],
+    ['bind_transceiver_resp system_id over 15 chars (strict out)', { command: 'bind_transceiver_resp', commandStatus: 0, sequenceNumber: 1, systemId: 'S'.repeat(16) }],
+    ['submit_sm with a lower-case relative validity (strict out)', { ...submit, validityPeriod: '000001000000000r' }],
     ['cancel_sm destination_addr over 20 chars (strict out)', { command: 'cancel_sm', commandStatus: 0, sequenceNumber: 1, serviceType: '', messageId: 'x', sourceAddrTon: 0, sourceAddrNpi: 0, sourceAddr: '', destAddrTon: 0, destAddrNpi: 0, destinationAddr: '1'.repeat(30) } satisfies CancelSm],
   ];
   it.each(bad)('%s', (_name, pdu) => {
     expect(() => encodePdu(pdu)).toThrow(EncodeError);
+  });
+
+  it('lenient in: what an SMSC sends keeps known TLVs of an unexpected length', () => {
+    const dlv = frame(CommandId.deliver_sm, submitBody({ tail: tlv(Tlv.message_state, '0002') + tlv(Tlv.network_error_code, '0300') }));
+    const r = decodePdu(dlv);
+    expect(r).toMatchObject({ ok: true });
+    if (r.ok) expect(r.pdu.tlvs!.map((t) => t.value.toString('hex'))).toEqual(['0002', '0300']);
+    const resp = frame(CommandId.bind_transceiver_resp, c('SMSC') + tlv(Tlv.sc_interface_version, ''));
+    expect(decodePdu(resp)).toMatchObject({ ok: true, pdu: { systemId: 'SMSC', tlvs: [{ tag: Tlv.sc_interface_version }] } });
+  });
+
+  it('lenient in: a long bind_resp system_id, odd deliver_sm times and esm_class, a 12-digit query_sm_resp final_date', () => {
+    const longId = frame(CommandId.bind_transceiver_resp, c('S'.repeat(40)));
+    expect(decodePdu(longId)).toMatchObject({ ok: true, pdu: { systemId: 'S'.repeat(40) } });
+    const dlv = frame(CommandId.deliver_sm, submitBody({ esm: u8(0x3c), sched: c('2401151230'), valid: c('x') }));
+    expect(decodePdu(dlv)).toMatchObject({ ok: true, pdu: { esmClass: 0x3c, scheduleDeliveryTime: '2401151230', validityPeriod: 'x' } });
+    const q = frame(CommandId.query_sm_resp, c('id') + c('240115123000') + '0200');
+    expect(decodePdu(q)).toMatchObject({ ok: true, pdu: { finalDate: '240115123000', messageState: 2 } });
+    const rel = frame(CommandId.submit_sm, submitBody({ valid: c('000001000000000r') }));
+    expect(decodePdu(rel)).toMatchObject({ ok: true, pdu: { validityPeriod: '000001000000000r' } });
   });
 
   it('never mutates its input and recomputes command_length', () => {

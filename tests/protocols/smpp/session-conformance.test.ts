@@ -113,6 +113,71 @@ describe('SMPP session: responses are matched by sequence number and command id'
   });
 });
 
+describe('SMPP session: requests before the first subscriber', () => {
+  it('are held for the first subscriber only', async () => {
+    const clock = new FakeClock();
+    const [a, b] = memoryPair(() => new SmppFramer());
+    const server = acceptServerSession(b, auth, { clock, ...quiet, bindTimeoutMs: 0 });
+    const client = await bindClient(a, { systemId: 'esme1', password: 'secret', bindType: 'transceiver' }, { clock, ...quiet });
+    const sent = client.send(submitSm());
+    await settle();
+    const first: SmppInboundRequest[] = [];
+    const second: SmppInboundRequest[] = [];
+    server.requests$.subscribe((r) => first.push(r));
+    server.requests$.subscribe((r) => second.push(r));
+    expect(first.map((r) => r.pdu.command)).toEqual(['submit_sm']);
+    expect(second).toEqual([]);
+    first[0]!.respond({ command: 'submit_sm_resp', commandStatus: 0, sequenceNumber: 0, messageId: 'early' });
+    await expect(sent).resolves.toMatchObject({ messageId: 'early' });
+    await client.close();
+  });
+});
+
+describe('SMPP session: bind timer', () => {
+  it('closes an SMSC session not bound in time, but never a bound one', async () => {
+    const clock = new FakeClock();
+    const [a, b] = memoryPair(() => new SmppFramer());
+    const server = acceptServerSession(b, auth, { clock, ...quiet, bindTimeoutMs: 1000 });
+    const client = await bindClient(a, { systemId: 'esme1', password: 'secret', bindType: 'transmitter' }, { clock, ...quiet });
+    clock.advance(5000);
+    await settle();
+    expect(server.state).toBe('bound_tx');
+    await client.close();
+    const [c, d] = memoryPair(() => new SmppFramer());
+    const idle = acceptServerSession(d, auth, { clock, ...quiet, bindTimeoutMs: 1000 });
+    clock.advance(999);
+    await settle();
+    expect(idle.state).toBe('open');
+    clock.advance(1);
+    const reason = await idle.closed;
+    expect(reason.kind === 'error' && reason.error).toBeInstanceOf(TimeoutError);
+    expect(c.isOpen).toBe(false);
+  });
+});
+
+describe('SMPP session: keep-alive', () => {
+  it('a generic_nack answering our enquire_link counts as alive; silence after a probe does not', async () => {
+    const p = await boundPair({ client: { enquireLinkIntervalMs: 1000, enquireLinkTimeoutMs: 500 } });
+    p.server.muted = true; // we answer by hand
+    p.clock.advance(1000);
+    await settle();
+    const probe = writtenPdus(p.a).filter((x) => x.command === 'enquire_link');
+    expect(probe).toHaveLength(1);
+    p.b.send(raw({ command: 'generic_nack', commandStatus: CommandStatus.ESME_RINVBNDSTS, sequenceNumber: probe[0]!.sequenceNumber }));
+    await settle();
+    p.clock.advance(500);
+    await settle();
+    expect(p.client.state).toBe('bound_trx');
+    expect(p.clientEvents.filter((e) => e.type === 'unexpectedResponse')).toEqual([]);
+    // next probe goes unanswered: the link is declared dead
+    p.clock.advance(1000);
+    await settle();
+    p.clock.advance(500);
+    await settle();
+    await expect(p.client.closed).resolves.toEqual({ kind: 'keepalive_timeout' });
+  });
+});
+
 describe('SMPP session: state rules (smpp.md section 11)', () => {
   it('enquire_link before bind is answered at once', async () => {
     const s = openServer();
