@@ -193,27 +193,32 @@ class Conn {
   }
 
   private parseHead(head: string): void {
-    const lines = head.split('\r\n');
-    const m = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0]!);
-    if (!m) throw new ProtocolViolation('bad status line');
-    this.status = Number(m[1]);
+    // Scanned in place (no split/regex per response): only four header names matter here.
+    let eol = head.indexOf('\r\n');
+    if (eol < 0) eol = head.length;
+    if (!head.startsWith('HTTP/1.') || (head[7] !== '0' && head[7] !== '1') || head[8] !== ' ' || eol < 12) throw new ProtocolViolation('bad status line');
+    const status = Number(head.slice(9, 12));
+    if (!Number.isInteger(status) || status < 100 || (eol > 12 && head[12] !== ' ')) throw new ProtocolViolation('bad status line');
+    this.status = status;
     this.contentType = '';
-    this.closeAfter = lines[0]!.startsWith('HTTP/1.0');
+    this.closeAfter = head[7] === '0';
     let length = -1;
     let chunked = false;
-    for (let i = 1; i < lines.length; i++) {
-      const l = lines[i]!;
-      const c = l.indexOf(':');
-      if (c < 0) continue;
-      const name = l.slice(0, c).trim().toLowerCase();
-      const value = l.slice(c + 1).trim();
-      if (name === 'content-length') length = Number(value);
-      else if (name === 'transfer-encoding') chunked = /chunked/i.test(value);
-      else if (name === 'content-type') this.contentType = value;
-      else if (name === 'connection') this.closeAfter = /close/i.test(value);
+    for (let pos = eol + 2; pos < head.length; ) {
+      let end = head.indexOf('\r\n', pos);
+      if (end < 0) end = head.length;
+      const c = head.indexOf(':', pos);
+      if (c > pos && c < end) {
+        const name = head.slice(pos, c).trim().toLowerCase();
+        if (name === 'content-length') length = Number(head.slice(c + 1, end).trim());
+        else if (name === 'transfer-encoding') chunked = /chunked/i.test(head.slice(c + 1, end));
+        else if (name === 'content-type') this.contentType = head.slice(c + 1, end).trim();
+        else if (name === 'connection') this.closeAfter = /close/i.test(head.slice(c + 1, end));
+      }
+      pos = end + 2;
     }
-    const noBody = this.status === 204 || this.status === 304 || (this.status >= 100 && this.status < 200);
-    if (this.status >= 100 && this.status < 200) throw new ProtocolViolation('interim responses are not supported');
+    const noBody = this.status === 204 || this.status === 304;
+    if (this.status < 200) throw new ProtocolViolation('interim responses are not supported');
     this.chunked = chunked;
     if (chunked) this.bodyLeft = -1;
     else if (noBody) this.bodyLeft = 0;
