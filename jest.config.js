@@ -3,8 +3,6 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  transform: { '^.+\\.ts$': '<rootDir>/tests/esbuild-transform.js' },
   testTimeout: 20000,
-  // Sockets and child processes are closed by each test; this only guards against a hung run.
-  forceExit: false,
 };
