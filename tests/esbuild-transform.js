@@ -8,6 +8,8 @@ module.exports = {
       loader: filename.endsWith('.ts') ? 'ts' : 'js',
       format: 'cjs',
       target: 'es2022',
+      // Jest runs CommonJS without VM modules: import() must become require().
+      supported: { 'dynamic-import': false },
       sourcemap: 'inline',
       sourcefile: filename,
     });
