@@ -289,6 +289,9 @@ async function main(): Promise<void> {
   process.stdout.write(`store states: ${JSON.stringify(byState)}\n`);
   if (gwLog.size > 0) process.stdout.write(`gateway warnings/errors: ${JSON.stringify(Object.fromEntries(gwLog))}\n`);
   process.stdout.write(`gateway store commits: ${JSON.stringify(statsEnd['commits'])}\n`);
+  if (statsEnd['checkpoints'] !== undefined) {
+    process.stdout.write(`gateway WAL checkpoints (worker): ${JSON.stringify(statsEnd['checkpoints'])}\n`);
+  }
   const lost = accepted - final;
   process.stdout.write(lost === 0 && owed === 0 ? 'store: every accepted message final, nothing owed\n' : `store: ${lost} accepted message(s) not final, ${owed} receipt(s) owed\n`);
   if (json) {

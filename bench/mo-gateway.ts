@@ -10,7 +10,7 @@ import { silentLogger } from '../gateway/logging';
 import { startMoRuntime } from '../gateway/mo/mo-runtime';
 import { moObserverFromMetrics } from '../gateway/mo/metrics-observer';
 import type { MoObserver } from '../gateway/mo/observer';
-import { send, type ToChild } from './mo-ipc';
+import { send, type GatewayStats, type ToChild } from './mo-ipc';
 
 async function main(): Promise<void> {
   const [smscPort, partnerUrl, dataDir, secret, commitDelayMs, synchronous, pipelineDepth] = process.argv.slice(2) as [string, string, string, string, string, string, string];
@@ -60,6 +60,10 @@ async function main(): Promise<void> {
     credentials: [],
     observer: obs,
   });
+  const commitsNow = (): GatewayStats['commits'] => {
+    const c = daemon.store.commitStats();
+    return { transactions: c.transactions, ops: c.ops, syncs: c.syncs, syncMs: c.syncMs };
+  };
   send({ ev: 'ready' });
   process.on('message', (m: ToChild) => {
     if (m.cmd === 'stats') {
@@ -67,7 +71,7 @@ async function main(): Promise<void> {
       void daemon.store.unfinished('mo', 100_000).then((rows) =>
         send({
           ev: 'stats',
-          gateway: { latenciesMs: latencies, replies: counts.replyOk, replyFailures: counts.replyFailed, dead: counts.dead, cpuUs: u.user + u.system, peakRssBytes: peakRss, unfinishedMo: rows.length },
+          gateway: { latenciesMs: latencies, replies: counts.replyOk, replyFailures: counts.replyFailed, dead: counts.dead, cpuUs: u.user + u.system, peakRssBytes: peakRss, unfinishedMo: rows.length, commits: commitsNow() },
         }),
       );
     }

@@ -23,6 +23,8 @@ export interface GatewayStats {
   cpuUs: number;
   peakRssBytes: number;
   unfinishedMo: number;
+  /** The message store's group commit counters (cumulative). */
+  commits: { transactions: number; ops: number; syncs: number; syncMs: number };
 }
 
 export type FromChild =

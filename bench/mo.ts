@@ -1,6 +1,6 @@
 /**
  * `npm run bench:mo [-- --json] [--count N] [--window W] [--pipeline D] [--commit-delay-ms M] [--sync FULL|NORMAL]
- *  [--profile mo-gateway.ts|mo-smsc.ts|mo-partner.ts] [--profile-dir DIR]`: MO traffic from the SMPP simulator through the gateway
+ *  [--partner node|lean] [--profile mo-gateway.ts|mo-smsc.ts|mo-partner.ts] [--profile-dir DIR]`: MO traffic from the SMPP simulator through the gateway
  * to the partner simulator (HTTP POST, sync JSON reply) and the reply MT back to the simulator; each in its own
  * process. Prints MO/s (injected -> every reply MT back at the simulator), p50/p99 from MO arrival at the gateway to
  * the partner's answer, reply MTs submitted, CPU per process. `--json`: one JSON object on the last line (`mo_per_s`).
@@ -48,6 +48,8 @@ function next<T extends FromChild['ev']>(child: ChildProcess, ev: T, timeoutMs: 
   });
 }
 
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
 const tell = (c: ChildProcess, m: ToChild): void => void c.send(m);
 
 async function waitFor(cond: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
@@ -65,7 +67,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-mo-'));
   const children: ChildProcess[] = [];
   try {
-    const partner = start('mo-partner.ts', [SECRET]);
+    const partnerKind = argStr('partner', 'node') === 'lean' ? 'lean' : 'node';
+    const partner = start('mo-partner.ts', [SECRET, partnerKind]);
     children.push(partner);
     const smsc = start('mo-smsc.ts', []);
     children.push(smsc);
@@ -140,8 +143,12 @@ async function main(): Promise<void> {
       partner_cpu_s: ((pEnd.partnerCpuUs ?? 0) - (pBase.partnerCpuUs ?? 0)) / 1e6,
       gateway_peak_rss_mb: Math.round(g.peakRssBytes / 1e6),
       unfinished_mo_after: g.unfinishedMo,
+      store_ops_per_mo: round2((g.commits.ops - baseGw.commits.ops) / count),
+      store_ops_per_txn: round2((g.commits.ops - baseGw.commits.ops) / Math.max(1, g.commits.transactions - baseGw.commits.transactions)),
+      store_sync_avg_ms: round2((g.commits.syncMs - baseGw.commits.syncMs) / Math.max(1, g.commits.syncs - baseGw.commits.syncs)),
       store: `sqlite WAL synchronous=${sync} (group commit)`,
       pipeline_depth: arg('pipeline', 64),
+      partner: partnerKind === 'lean' ? 'lean (simulators/partner/lean-server.ts)' : 'partner simulator (node:http)',
       all_replies_back: allBack,
       cpu: m.cpu,
       cores: m.cores,
@@ -161,9 +168,12 @@ async function main(): Promise<void> {
       { metric: 'dead letters', value: result.dead_letters },
       { metric: 'gateway CPU (s)', value: result.gateway_cpu_s },
       { metric: 'SMSC simulator CPU (s)', value: result.smsc_cpu_s },
-      { metric: 'partner simulator CPU (s)', value: result.partner_cpu_s },
+      { metric: `partner CPU (s), ${result.partner}`, value: result.partner_cpu_s },
       { metric: 'gateway peak RSS (MB)', value: result.gateway_peak_rss_mb },
       { metric: 'unfinished MOs in the store after', value: result.unfinished_mo_after },
+      { metric: 'store ops per MO (all writes and reads)', value: result.store_ops_per_mo },
+      { metric: 'store ops per transaction', value: result.store_ops_per_txn },
+      { metric: 'store fsync average (ms)', value: result.store_sync_avg_ms },
     ]);
     if (hasFlag('json')) printJsonLast(result);
     for (const c of [gw, smsc, partner]) tell(c, { cmd: 'stop' });

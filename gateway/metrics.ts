@@ -337,9 +337,39 @@ export class Metrics {
   }
 }
 
+/**
+ * A counter whose hot-path increment is a plain `n++` on a cached cell (prom-client hashes the label values on every
+ * `inc`, even on a child); the totals are pushed into prom-client when the registry is read.
+ */
+class CountCell implements Inc {
+  n = 0;
+  exported = 0;
+  constructor(readonly child: Inc) {}
+  inc(by = 1): void {
+    this.n += by;
+  }
+}
+
 function counterCache(registers: Registry[], name: string, help: string, labelNames: string[]): ChildCache<Inc> {
-  const c = new Counter({ name, help, labelNames, registers });
-  return new ChildCache((l) => c.labels(...l));
+  const cells: CountCell[] = [];
+  const c = new Counter({
+    name,
+    help,
+    labelNames,
+    registers,
+    collect() {
+      for (const cell of cells) {
+        if (cell.n === cell.exported) continue;
+        cell.child.inc(cell.n - cell.exported);
+        cell.exported = cell.n;
+      }
+    },
+  });
+  return new ChildCache((l) => {
+    const cell = new CountCell(c.labels(...l));
+    cells.push(cell);
+    return cell;
+  });
 }
 
 /** HTTP status -> label without building a string per call for the usual ones. */

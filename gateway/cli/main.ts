@@ -1,5 +1,6 @@
 import { loadConfig } from '../../config/load';
 import { startDaemon } from '../daemon';
+import { moObserverFromMetrics } from '../mo/metrics-observer';
 import { credentialsFromConfig, startMoRuntime, type MoRuntime } from '../mo/mo-runtime';
 import { createLogger } from '../logging';
 import { installSignalHandlers } from '../shutdown';
@@ -50,6 +51,7 @@ export async function main(args: readonly string[]): Promise<number | undefined>
       database: cfg.store.path!,
       synchronous: cfg.store.synchronous,
       credentials: credentialsFromConfig(cfg.partners, cfg.partnerHttp),
+      observer: moObserverFromMetrics(daemon.metrics, logger),
     });
     if (mo.sendApiPort !== undefined) logger.info('send API listening', { port: mo.sendApiPort });
     const moRuntime = mo;

@@ -17,7 +17,7 @@ import { decideNoMatch, matchMoService, type MoServiceTable, type NoMatchPolicy 
 import type { MessageStore } from '../../routing/ports';
 import type { MoDelivery } from '../partners/handler';
 import type { RetryingHandler } from '../partners/with-retries';
-import { moText, moUserData, reassembledMessage, replyMessage } from './mo-message';
+import { moText, moUserData, reassembledMessage, replyMessage, type MoUserData } from './mo-message';
 import { TaskTracker } from './task-tracker';
 import { nullMoObserver, type MoObserver } from './observer';
 import type { SubmitMt } from './submit-mt';
@@ -56,6 +56,8 @@ interface Extra {
   fromRecord?: boolean;
   missing?: number[];
   text?: string;
+  /** The user data already split off the UDH at accept (not recomputed). */
+  ud?: MoUserData;
 }
 
 export class MoFlow {
@@ -65,7 +67,7 @@ export class MoFlow {
   private timerAt = Infinity;
   private redriveTimer: TimerHandle | undefined;
   private closed = false;
-  private readonly tasks = new TaskTracker();
+  private readonly tasks = new TaskTracker((e) => this.obs.log('error', 'MO task failed', { error: e instanceof Error ? e.message : String(e) }));
   /** MOs being dispatched now: a replay or redrive of the same MO waits for the next round. */
   private readonly active = new Set<MessageId>();
 
@@ -131,7 +133,7 @@ export class MoFlow {
     msg.direction = 'mo';
     msg.state = 'accepted';
     await this.d.store.insert(msg);
-    this.track(this.process(msg, { partial: false }));
+    this.track(this.process(msg, { partial: false, ud }));
   }
 
   /** A partner's SMPP bind came up: its queued MOs go out, those older than the service's maxAgeMs expire. */
@@ -256,7 +258,7 @@ export class MoFlow {
 
   private async processOnce(msg: Message, extra: Extra): Promise<void> {
     const connectorId = msg.connectorId ?? '';
-    const ud = moUserData(msg);
+    const ud = extra.ud ?? moUserData(msg);
     const text = extra.text ?? moText(ud.payload, msg.dataCoding, this.d.textOptions?.(connectorId));
     const m = matchMoService(this.d.services, { shortNumber: msg.destination.addr, text, operator: msg.connectorId });
     const now = this.d.clock.now();
@@ -387,6 +389,6 @@ export class MoFlow {
   }
 
   private track(p: Promise<unknown>): void {
-    this.tasks.track(p, (e) => this.obs.log('error', 'MO task failed', { error: e instanceof Error ? e.message : String(e) }));
+    this.tasks.track(p);
   }
 }

@@ -17,6 +17,7 @@ import { PartnerHandlers } from '../partners/registry';
 import type { SmppPartnerLink } from '../partners/smpp-handler';
 import { SqliteApiMessageStore, SqliteIdempotencyStore } from '../store/sqlite/mo-api-stores';
 import { openMoDb, type MoDb } from '../store/sqlite/mo-db';
+import { SqliteMessageStore } from '../store/sqlite/sqlite-store';
 import { SqliteMoDeliveryStore } from '../store/sqlite/mo-delivery-store';
 import { SqliteMoPartStore } from '../store/sqlite/mo-part-store';
 import { moFromLink } from './mo-adapters';
@@ -50,7 +51,10 @@ const CALLBACKS_IN_FLIGHT_MAX = 256;
 export interface MoRuntimeOptions {
   host: MoHost;
   config: DeepReadonly<MoConfig>;
-  /** The message store's SQLite file (the MO tables go in the same file) or an open handle. */
+  /**
+   * The message store's SQLite file (the MO tables go in the same file) or an open handle. When `host.store` is the
+   * SqliteMessageStore, its connection and committer are used instead of opening the file again.
+   */
   database: string | MoDb;
   synchronous?: 'FULL' | 'NORMAL';
   /** Credentials of partners for the send API (SMPP system_id/password and API keys). */
@@ -75,7 +79,14 @@ export async function startMoRuntime(o: MoRuntimeOptions): Promise<MoRuntime> {
   const clock = o.clock ?? systemClock;
   const cfg = o.config;
   const obs = o.observer ?? nullMoObserver;
-  const mo: MoDb = typeof o.database === 'string' ? openMoDb({ database: o.database, synchronous: o.synchronous ?? 'FULL' }) : o.database;
+  // The daemon's SQLite store lends its connection and committer: one transaction stream, one fsync, per batch.
+  const shared = o.host.store instanceof SqliteMessageStore ? o.host.store.shared() : undefined;
+  const mo: MoDb =
+    typeof o.database !== 'string'
+      ? o.database
+      : shared !== undefined
+        ? openMoDb({ database: shared.db, committer: shared.committer })
+        : openMoDb({ database: o.database, synchronous: o.synchronous ?? 'FULL' });
   const services: MoService[] = cfg.services.map((s) => {
     const svc: MoService = { id: s.id, shortNumber: s.shortNumber, partner: s.partner, handler: { kind: s.handler.kind } };
     if (s.keyword !== undefined) svc.keyword = s.keyword;

@@ -2,16 +2,18 @@
 export class TaskTracker {
   private inFlight = 0;
   private waiters: (() => void)[] = [];
+  // Bound once: tracking a task allocates nothing but the `then` itself.
+  private readonly ok = (): void => this.done();
+  private readonly failed = (e: unknown): void => {
+    this.onError(e);
+    this.done();
+  };
 
-  track(p: Promise<unknown>, onError: (e: unknown) => void): void {
+  constructor(private readonly onError: (e: unknown) => void = () => undefined) {}
+
+  track(p: Promise<unknown>): void {
     this.inFlight++;
-    p.then(
-      () => this.done(),
-      (e: unknown) => {
-        onError(e);
-        this.done();
-      },
-    );
+    p.then(this.ok, this.failed);
   }
 
   idle(): Promise<void> {

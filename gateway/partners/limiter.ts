@@ -19,6 +19,15 @@ export class Limiter {
     return this.waiting.length - this.head;
   }
 
+  /** Takes a free slot now, without a promise; false when none is free (then `acquire`). */
+  tryAcquire(): boolean {
+    if (this.active < this.limit && this.queued === 0) {
+      this.active++;
+      return true;
+    }
+    return false;
+  }
+
   acquire(): Promise<void> {
     if (this.active < this.limit) {
       this.active++;

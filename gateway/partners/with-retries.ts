@@ -32,7 +32,8 @@ export function withRetries(
       for (let attempt = 1; ; attempt++) {
         let outcome: HandlerOutcome;
         try {
-          await limiter.acquire();
+          // A free slot is taken synchronously: no promise and no extra microtask per MO on the usual path.
+          if (!limiter.tryAcquire()) await limiter.acquire();
         } catch {
           return { kind: 'failed', retryable: true, error: 'queue_full', attempts: attempt - 1 };
         }

@@ -6,7 +6,8 @@
  * API with `reference` = MO id), fail (500), failFirst(n) (n x 500 then sync), timeout (never answers).
  */
 import * as http from 'node:http';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../gateway/partners/signature';
+import type { Socket } from 'node:net';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, createVerifier } from '../../gateway/partners/signature';
 
 export type PartnerMode =
   | { kind: 'sync'; format: 'json' | 'text'; delayMs?: number }
@@ -62,8 +63,21 @@ export async function startPartnerSimulator(opts: PartnerSimulatorOptions = {}):
   const timers = new Set<NodeJS.Timeout>();
   const replyFor = opts.reply ?? ((f) => `Re: ${String(f['text'] ?? '')}`);
   const apiAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  const verify = opts.secret !== undefined ? createVerifier(opts.secret) : undefined;
+  // Answers to pipelined requests produced in one I/O turn leave in one write per socket, not one each.
+  const corked = new Set<Socket>();
+  const uncorkAll = (): void => {
+    for (const s of corked) s.uncork();
+    corked.clear();
+  };
 
   const server = http.createServer((req, res) => {
+    const sock = req.socket;
+    if (!corked.has(sock)) {
+      if (corked.size === 0) setImmediate(uncorkAll);
+      corked.add(sock);
+      sock.cork();
+    }
     stats.active++;
     if (stats.active > stats.maxConcurrent) stats.maxConcurrent = stats.active;
     res.on('close', () => stats.active--);
@@ -75,7 +89,7 @@ export async function startPartnerSimulator(opts: PartnerSimulatorOptions = {}):
       const rawUrl = req.url ?? '/';
       const qi = rawUrl.indexOf('?');
       const rawQuery = qi >= 0 ? rawUrl.slice(qi + 1) : '';
-      const query = Object.fromEntries(new URLSearchParams(rawQuery));
+      const query: Record<string, string> = rawQuery === '' ? {} : Object.fromEntries(new URLSearchParams(rawQuery));
       let fields: Record<string, unknown> = query;
       if (req.method === 'POST' && body.length > 0) {
         try {
@@ -86,9 +100,7 @@ export async function startPartnerSimulator(opts: PartnerSimulatorOptions = {}):
         }
       }
       const sigHeader = req.headers[SIGNATURE_HEADER];
-      const signatureOk =
-        opts.secret !== undefined &&
-        verifySignature(opts.secret, req.method === 'GET' ? rawQuery : body, Array.isArray(sigHeader) ? sigHeader[0] : sigHeader);
+      const signatureOk = verify !== undefined && verify(req.method === 'GET' ? rawQuery : body, Array.isArray(sigHeader) ? sigHeader[0] : sigHeader);
       if (!signatureOk) stats.badSignatures++;
       const ts = req.headers[TIMESTAMP_HEADER];
       if (!opts.recordNothing) {

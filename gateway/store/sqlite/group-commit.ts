@@ -46,6 +46,14 @@ export interface GroupCommitOptions {
   onFailed?: () => void;
   /** Makes every committed transaction durable (e.g. fdatasync of the WAL); calls back once done. */
   sync?: (done: (err: unknown) => void) => void;
+  /**
+   * Durable mode: instead of holding writes until the running sync completes, commit them while it runs, timed to
+   * finish as the sync does (from the recent sync and commit durations). The commit then overlaps the disk's sync
+   * instead of following it, so a cycle costs max(commit, sync) rather than their sum. Acknowledgement is unchanged:
+   * a batch still resolves only after a sync that started after its commit. A function is asked at each hold, so
+   * the owner can keep a particular sync free of commits.
+   */
+  overlapSync?: boolean | (() => boolean);
 }
 
 interface Deferred {
@@ -80,6 +88,15 @@ export class GroupCommitter {
   /** Settlers of committed batches waiting for the next sync: resolve, reject pairs. */
   private syncWaiting: (((v?: unknown) => void) | ((e: unknown) => void))[] = [];
   private syncing = false;
+  private syncStartedAt = 0;
+  /** Moving average of sync durations (ms). */
+  private syncEstMs = 0;
+  private lastCommitMs = 0;
+  private holdTimer: NodeJS.Timeout | undefined;
+  private readonly holdFlushCb = (): void => {
+    this.holdTimer = undefined;
+    if (this.len > 0 && this.closedError === undefined) this.flush();
+  };
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly opts: GroupCommitOptions) {}
@@ -130,7 +147,9 @@ export class GroupCommitter {
     } catch (err) {
       failure = err;
     }
-    this.stats.commitMs += performance.now() - started;
+    const commitMs = performance.now() - started;
+    this.stats.commitMs += commitMs;
+    this.lastCommitMs = commitMs;
     const readers = this.readers;
     const results = this.results;
     this.len = 0;
@@ -182,9 +201,12 @@ export class GroupCommitter {
     this.syncWaiting = [];
     this.syncing = true;
     const started = performance.now();
+    this.syncStartedAt = started;
     this.opts.sync!((err) => {
       this.syncing = false;
-      this.stats.syncMs += performance.now() - started;
+      const took = performance.now() - started;
+      this.stats.syncMs += took;
+      this.syncEstMs = this.syncEstMs === 0 ? took : this.syncEstMs * 0.8 + took * 0.2;
       if (err === undefined || err === null) {
         this.stats.syncs++;
         for (let i = 0; i < batch.length; i += 2) (batch[i] as () => void)();
@@ -235,7 +257,14 @@ export class GroupCommitter {
     // While a sync runs, a commit could not be acknowledged before the NEXT sync anyway: hold the writes and commit
     // them together when the sync completes (fewer, larger transactions; far fewer WAL bytes per write).
     // Reads do not wait for the disk: they flush at the end of the turn.
-    if (this.syncing && !isRead) return;
+    if (this.syncing && !isRead) {
+      const overlap = this.opts.overlapSync;
+      if (this.holdTimer === undefined && (overlap === true || (typeof overlap === 'function' && overlap()))) {
+        const due = this.syncStartedAt + this.syncEstMs - this.lastCommitMs - performance.now();
+        this.holdTimer = setTimeout(this.holdFlushCb, due > 0 ? due : 0);
+      }
+      return;
+    }
     if (isRead && this.scheduled && this.timer !== undefined) this.cancelSchedule();
     if (!this.scheduled) {
       this.scheduled = true;
@@ -250,6 +279,8 @@ export class GroupCommitter {
   private cancelSchedule(): void {
     if (this.immediate !== undefined) clearImmediate(this.immediate);
     if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.holdTimer !== undefined) clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
     this.immediate = undefined;
     this.timer = undefined;
     this.scheduled = false;

@@ -1,8 +1,9 @@
 /**
  * SQLite tables of the MO / partner-HTTP side (mo_parts, mo_delivery, api_idempotency, api_messages), on the same
- * database file as the message store: pass the store's better-sqlite3 handle when available, or open the file through
- * a second connection (WAL allows one writer at a time; busy_timeout makes the other wait instead of failing).
- * Writes go through a GroupCommitter of their own: one transaction (one fsync with synchronous=FULL) per event-loop turn.
+ * database file as the message store. Preferred: the store's own connection AND committer (`SqliteMessageStore.shared()`),
+ * so MO writes ride the store's transactions and its single off-thread fsync. Otherwise a second connection on the file
+ * (WAL allows one writer at a time; busy_timeout makes the other wait) with a GroupCommitter of its own: one transaction
+ * (one fsync with synchronous=FULL, on the main thread) per event-loop turn.
  */
 import Database from 'better-sqlite3';
 import { GroupCommitter } from './group-commit';
@@ -69,6 +70,8 @@ export interface MoDb {
 export interface MoDbOptions {
   /** An open handle (the message store's) or a file path to open a second connection on. */
   database: Database.Database | string;
+  /** The committer that owns `database` (the message store's): MO writes join its transactions; close() leaves it. */
+  committer?: GroupCommitter;
   synchronous?: 'FULL' | 'NORMAL';
   maxBatch?: number;
   maxDelayMs?: number;
@@ -83,6 +86,11 @@ export function openMoDb(opts: MoDbOptions): MoDb {
     db.pragma('busy_timeout = 5000');
   }
   db.exec(MO_DDL);
+  if (opts.committer !== undefined && !owned) {
+    const shared = opts.committer;
+    // The store flushes and closes its committer and connection itself.
+    return { db, committer: shared, close: () => undefined };
+  }
   const begin = db.prepare('BEGIN IMMEDIATE');
   const commit = db.prepare('COMMIT');
   const rollback = db.prepare('ROLLBACK');

@@ -13,6 +13,12 @@ export interface SqliteStoreOptions {
   synchronous: 'FULL' | 'NORMAL';
   groupCommitMaxDelayMs: number;
   groupCommitMaxBatch: number;
+  /** Durable mode: commit while the previous sync runs (GroupCommitOptions.overlapSync). Default true. */
+  overlapSync?: boolean;
+  /** Durable mode on a file: committed ops between two WAL checkpoints in the worker. Default 8000. */
+  checkpointEveryOps?: number;
+  /** WAL size (4 KiB frames) past which a checkpoint runs as the sync, holding commits, so the WAL restarts. Default 4096. */
+  walForceFrames?: number;
   clock?: Clock;
 }
 

@@ -20,6 +20,7 @@ import {
   type PartRow,
 } from './row-mapping';
 import { DDL, SCHEMA_VERSION } from './schema-sql';
+import { WalCheckpointer, type CheckpointStats } from './wal-checkpointer';
 import type { SqliteStoreOptions } from './options';
 import { prepareStatements, type Statements, type Stmt } from './statements';
 
@@ -30,6 +31,10 @@ export { storeOptionsFromConfig, type SqliteStoreOptions } from './options';
 const PURGE_CHUNK = 2000;
 const OLDEST_CACHE_MS = 1000;
 const MAX_PATCH_STATEMENTS = 512;
+/** Committed ops between two background WAL checkpoints (run by the checkpoint worker). */
+const CHECKPOINT_EVERY_OPS = 8000;
+/** WAL size (frames of 4 KiB) past which the next checkpoint runs as the durability sync, so that the WAL restarts. */
+const WAL_FORCE_FRAMES = 4096;
 
 /**
  * MessageStore on SQLite (better-sqlite3, WAL). Every call goes through the group committer: writes queued in one
@@ -46,11 +51,19 @@ export class SqliteMessageStore implements MessageStore {
   private closed = false;
   /** Open on the -wal file in durable mode: fdatasync on it makes the committed frames durable. */
   private walFd: number | undefined;
+  /** Durable mode on a file: runs the fsyncs and the WAL checkpoints in a worker thread. */
+  private checkpointer: WalCheckpointer | undefined;
+  private opsAtCheckpoint = 0;
+  private restartingWal = false;
+  private readonly checkpointEveryOps: number;
+  private readonly walForceFrames: number;
   private readonly patchStmts = new Map<string, Stmt>();
   private readonly s: Statements;
 
   constructor(opts: SqliteStoreOptions) {
     this.clock = opts.clock ?? { now: () => Date.now() };
+    this.checkpointEveryOps = opts.checkpointEveryOps ?? CHECKPOINT_EVERY_OPS;
+    this.walForceFrames = opts.walForceFrames ?? WAL_FORCE_FRAMES;
     if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
     try {
       this.db = new Database(opts.path);
@@ -86,12 +99,25 @@ export class SqliteMessageStore implements MessageStore {
         throw new StoreError(`cannot open the WAL of ${opts.path}`, { cause: err });
       }
     }
+    if (this.walFd !== undefined) {
+      try {
+        this.checkpointer = new WalCheckpointer(opts.path, () => {
+          // Without the worker, SQLite checkpoints inline again (at commit) so the WAL cannot grow without bound.
+          if (!this.closed) this.db.pragma('wal_autocheckpoint = 1000');
+        });
+        this.db.pragma('wal_autocheckpoint = 0');
+      } catch {
+        this.checkpointer = undefined;
+      }
+    }
     const walFd = this.walFd;
     const txn = this.db.transaction((body: () => void) => body());
     this.committer = new GroupCommitter({
       maxBatch: opts.groupCommitMaxBatch,
       maxDelayMs: opts.groupCommitMaxDelayMs,
       runTransaction: (body) => txn(body),
+      // The sync that checkpoints to restart the WAL must see no commit while it runs.
+      overlapSync: (opts.overlapSync ?? true) ? () => !this.restartingWal : false,
       onCommitted: () => {
         this.unfinishedCount += this.pendingDelta;
         this.pendingDelta = 0;
@@ -100,8 +126,40 @@ export class SqliteMessageStore implements MessageStore {
       onFailed: () => {
         this.pendingDelta = 0;
       },
-      sync: walFd === undefined ? undefined : (done) => fdatasync(walFd, done),
+      sync: walFd === undefined ? undefined : (done) => this.sync(walFd, done),
     });
+  }
+
+  /**
+   * fdatasync of the WAL (libuv pool); every checkpointEveryOps committed ops the worker starts a background
+   * checkpoint beside it. When the WAL has grown past walForceFrames (background checkpoints kept racing commits,
+   * so it never restarted), the worker runs the sync and a checkpoint while commits are held.
+   */
+  private sync(walFd: number, done: (err: unknown) => void): void {
+    const ckpt = this.checkpointer;
+    if (ckpt === undefined || ckpt.failed) {
+      fdatasync(walFd, done);
+      return;
+    }
+    const ops = this.committer.stats.ops;
+    const due = ops - this.opsAtCheckpoint >= this.checkpointEveryOps;
+    if (due && ckpt.lastFrames > this.walForceFrames && !ckpt.busy) {
+      this.opsAtCheckpoint = ops;
+      ckpt.lastFrames = 0;
+      this.restartingWal = true;
+      ckpt.sync(true, (err) => {
+        this.restartingWal = false;
+        // A worker that died mid-sync proves nothing about durability: sync again here.
+        if (err !== undefined && ckpt.failed) fdatasync(walFd, done);
+        else done(err);
+      });
+      return;
+    }
+    if (due && !ckpt.busy) {
+      this.opsAtCheckpoint = ops;
+      ckpt.checkpoint();
+    }
+    fdatasync(walFd, done);
   }
 
   nextId(): MessageId {
@@ -189,9 +247,22 @@ export class SqliteMessageStore implements MessageStore {
     return st;
   }
 
+  /**
+   * The connection and its group committer, for tables other modules keep in the same file (the MO side): their
+   * writes join the store's transactions and its one fsync stream instead of a second connection syncing on its own.
+   */
+  shared(): { db: Database.Database; committer: GroupCommitter } {
+    return { db: this.db, committer: this.committer };
+  }
+
   /** Group commit counters (transactions, ops, largest batch...): for metrics and tests. */
   commitStats(): Readonly<GroupCommitStats> {
     return this.committer.stats;
+  }
+
+  /** WAL checkpoints run by the worker (durable mode on a file only). */
+  checkpointStats(): Readonly<CheckpointStats> | undefined {
+    return this.checkpointer?.stats;
   }
 
   /** Commits whatever is queued now, without waiting for the end of the turn. */
@@ -203,6 +274,7 @@ export class SqliteMessageStore implements MessageStore {
     if (this.closed) return;
     this.closed = true;
     await this.committer.close(new StoreError('store is closed'));
+    await this.checkpointer?.close();
     try {
       if (this.walFd !== undefined) closeSync(this.walFd);
       this.walFd = undefined;

@@ -84,3 +84,23 @@ describe('Limiter', () => {
     expect(l.inUse).toBe(0);
   });
 });
+
+describe('Limiter.tryAcquire', () => {
+  it('takes a free slot synchronously, refuses when full or when others wait, and shares the count with acquire', async () => {
+    const l = new Limiter(2, 4);
+    expect(l.tryAcquire()).toBe(true);
+    await l.acquire();
+    expect(l.inUse).toBe(2);
+    expect(l.tryAcquire()).toBe(false);
+    const waiting = l.acquire();
+    expect(l.queued).toBe(1);
+    l.release(); // the slot passes to the waiter, not to a later tryAcquire
+    await waiting;
+    expect(l.tryAcquire()).toBe(false);
+    l.release();
+    expect(l.tryAcquire()).toBe(true);
+    l.release();
+    l.release();
+    expect(l.inUse).toBe(0);
+  });
+});
