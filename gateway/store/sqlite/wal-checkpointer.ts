@@ -107,6 +107,8 @@ export class WalCheckpointer {
         return;
       }
       this.worker.once('exit', () => resolve());
+      // Referenced until it has exited: an unref'd worker would let a script's process end inside close().
+      this.worker.ref();
       this.worker.postMessage('close');
     });
     return this.closing;

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { GroupCommitter } from '../../../gateway/store/sqlite/group-commit';
 import { StoreError } from '../../../gateway/store/store-error';
@@ -112,6 +114,20 @@ describe('SqliteMessageStore WAL checkpoints in a worker (durable mode)', () => 
     const ids = await writeBatches(store, 3, 20);
     expect(store.commitStats().failures).toBe(0);
     expect(await store.get(ids[ids.length - 1]!)).toBeDefined();
+  });
+
+  it('close() completes in a script whose event loop holds nothing else', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'close-child.ts'), fx.path], {
+      cwd: join(__dirname, '..', '..', '..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    clearTimeout(timer);
+    expect(code).toBe(0);
+    expect(out).toBe('closed\n');
   });
 
   it('has no worker in NORMAL mode or in memory', async () => {
