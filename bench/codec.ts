@@ -6,16 +6,10 @@
 import os from 'node:os';
 import { decodePdu, encodePdu } from '../protocols/smpp/codec';
 import type { DeliverSm, SubmitSm } from '../protocols/smpp/pdu';
+import { npmSmpp } from './lib/npm-smpp';
+import { benchSubmitSm } from './lib/smpp-submit';
 
-interface NodeSmppPdu {
-  toBuffer(): Buffer;
-}
-interface NodeSmppPduClass {
-  new (command: string, options: Record<string, unknown>): NodeSmppPdu;
-  fromBuffer(buf: Buffer): NodeSmppPdu | false;
-}
-// The package ships no types; this is the slice the bench uses.
-const smpp = require('smpp') as { PDU: NodeSmppPduClass };
+const smpp = npmSmpp;
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -25,28 +19,7 @@ const MAX_OPS = 5_000_000;
 
 const text = Buffer.from('The quick brown fox jumps over the lazy dog. '.repeat(4).slice(0, 160), 'latin1');
 
-const submit: SubmitSm = {
-  command: 'submit_sm',
-  commandStatus: 0,
-  sequenceNumber: 42,
-  serviceType: '',
-  sourceAddrTon: 5,
-  sourceAddrNpi: 0,
-  sourceAddr: 'ACME',
-  destAddrTon: 1,
-  destAddrNpi: 1,
-  destinationAddr: '447700900123',
-  esmClass: 0,
-  protocolId: 0,
-  priorityFlag: 0,
-  scheduleDeliveryTime: '',
-  validityPeriod: '',
-  registeredDelivery: 1,
-  replaceIfPresentFlag: 0,
-  dataCoding: 0,
-  smDefaultMsgId: 0,
-  shortMessage: text,
-};
+const submit: SubmitSm = benchSubmitSm({ sequenceNumber: 42, sourceAddr: 'ACME', registeredDelivery: 1, shortMessage: text });
 const deliver: DeliverSm = { ...submit, command: 'deliver_sm', sourceAddrTon: 1, sourceAddrNpi: 1, sourceAddr: '447700900123', destAddrTon: 5, destAddrNpi: 0, destinationAddr: 'ACME' };
 
 function theirOptions(p: SubmitSm | DeliverSm): Record<string, unknown> {

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { startSmppSimulator } from '../simulators/smpp/simulator';
 import { npmSmpp } from './lib/npm-smpp';
 import type { NpmPdu } from './lib/npm-smpp';
+import { runSimRunner } from './lib/sim-runner';
 
 async function startOurs(): Promise<{ port: number; close: () => Promise<void> }> {
   const sim = await startSmppSimulator({
@@ -41,25 +42,8 @@ async function startNpm(): Promise<{ port: number; close: () => Promise<void> }>
   };
 }
 
-async function main(): Promise<void> {
+runSimRunner(async () => {
   const mode = process.argv[2];
   if (mode !== 'ours' && mode !== 'npm') throw new Error('usage: smpp-sim-runner.ts ours|npm');
-  const srv = mode === 'ours' ? await startOurs() : await startNpm();
-  process.stdout.write(`PORT ${srv.port}\n`);
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    void srv.close().then(() => process.exit(0));
-  };
-  process.stdin.on('end', stop);
-  process.stdin.on('close', stop);
-  process.stdin.resume();
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-}
-
-main().catch((err: unknown) => {
-  process.stderr.write(`${String(err)}\n`);
-  process.exit(1);
+  return mode === 'ours' ? startOurs() : startNpm();
 });

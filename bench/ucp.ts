@@ -9,90 +9,16 @@
  * --port P: use a simulator already listening on 127.0.0.1:P (account 4477009000 / bench), e.g. one started
  *           under `node --cpu-prof --import tsx bench/ucp-sim-runner.ts` for profiling.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { connectUcpClient } from '../protocols/ucp/client';
 import { submitsFromText } from '../protocols/ucp/message';
-import { flagValue, hasFlag, machineInfo, percentile, printJsonLast, printMachine, printTable } from './lib/report';
-
-interface RunResult {
-  window: number;
-  count: number;
-  seconds: number;
-  msgPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  errors: number;
-}
-
-const ROOT = path.resolve(__dirname, '..');
-
-async function startSim(): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join('bench', 'ucp-sim-runner.ts')], {
-    cwd: ROOT,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /PORT (\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-  });
-  return { port, child };
-}
-
-async function stopSim(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.stdin!.end();
-  const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(t);
-}
-
-/** Keeps `window` requests outstanding until `count` have completed. */
-function drive(count: number, window: number, one: (done: (ok: boolean) => void) => void): Promise<{ lat: Float64Array; errors: number; seconds: number }> {
-  const lat = new Float64Array(count);
-  let sent = 0;
-  let finished = 0;
-  let errors = 0;
-  const start = performance.now();
-  return new Promise((resolve) => {
-    const next = (): void => {
-      const i = sent++;
-      const t0 = performance.now();
-      one((ok) => {
-        lat[i] = performance.now() - t0;
-        if (!ok) errors++;
-        finished++;
-        if (sent < count) next();
-        else if (finished === count) resolve({ lat, errors, seconds: (performance.now() - start) / 1000 });
-      });
-    };
-    for (let k = 0; k < Math.min(window, count); k++) next();
-  });
-}
-
-function result(window: number, count: number, r: { lat: Float64Array; errors: number; seconds: number }): RunResult {
-  const sorted = Array.from(r.lat.slice().sort());
-  return {
-    window,
-    count,
-    seconds: r.seconds,
-    msgPerSec: Math.round(count / r.seconds),
-    p50Ms: percentile(sorted, 50),
-    p99Ms: percentile(sorted, 99),
-    errors: r.errors,
-  };
-}
+import { flagValue, hasFlag, machineInfo, printJsonLast, printMachine, printTable } from './lib/report';
+import { BENCH_ROOT, fromPromise, headlineJson, measure, resultJson, resultRow, runBench, startSimRunner, stopSimRunner, windowCounts } from './lib/session-bench';
+import type { RunResult } from './lib/session-bench';
 
 async function run(windows: number[], counts: Map<number, number>, externalPort?: number): Promise<RunResult[]> {
-  const { port, child } = externalPort !== undefined ? { port: externalPort, child: undefined } : await startSim();
+  const { port, child } = externalPort !== undefined ? { port: externalPort, child: undefined } : await startSimRunner('ucp-sim-runner.ts');
   const out: RunResult[] = [];
   try {
     for (const window of windows) {
@@ -101,18 +27,11 @@ async function run(windows: number[], counts: Map<number, number>, externalPort?
         { windowSize: window, keepAliveIntervalMs: 0 },
       );
       const [op] = submitsFromText({ to: '447700900123', from: 'BENCH', text: 'Benchmark message: the quick brown fox 01' });
-      const one = (done: (ok: boolean) => void): void => {
-        session.send(op!).then(
-          () => done(true),
-          () => done(false),
-        );
-      };
-      await drive(Math.min(5000, counts.get(window)!), window, one); // warm-up
-      out.push(result(window, counts.get(window)!, await drive(counts.get(window)!, window, one)));
+      out.push(await measure(window, counts.get(window)!, fromPromise(() => session.send(op!))));
       await session.close();
     }
   } finally {
-    if (child) await stopSim(child);
+    if (child) await stopSimRunner(child);
   }
   return out;
 }
@@ -120,7 +39,7 @@ async function run(windows: number[], counts: Map<number, number>, externalPort?
 /** msg/s of our SMPP session at window 100 on this machine, from bench/smpp.ts --json. */
 function smppFigure(count: number): number | undefined {
   const r = spawnSync(process.execPath, ['--import', 'tsx', path.join('bench', 'smpp.ts'), '--json', '--windows', '100', '--count', String(count)], {
-    cwd: ROOT,
+    cwd: BENCH_ROOT,
     encoding: 'utf8',
     timeout: 300_000,
   });
@@ -136,29 +55,13 @@ function smppFigure(count: number): number | undefined {
 
 async function main(): Promise<void> {
   const json = hasFlag('json');
-  const big = Number(flagValue('count') ?? '200000');
-  if (!Number.isInteger(big) || big < 100) throw new Error('--count must be an integer >= 100');
-  const counts = new Map<number, number>([
-    [1, Math.max(100, Math.round(big / 10))],
-    [10, big],
-    [100, big],
-  ]);
+  const { big, counts } = windowCounts();
   const windows = [1, 10, 100];
   printMachine();
   process.stdout.write(`OT 51 round trips, one session, simulator in a separate process; window 1 runs ${counts.get(1)} messages\n\n`);
   const portFlag = flagValue('port');
   const runs = await run(windows, counts, portFlag !== undefined ? Number(portFlag) : undefined);
-  printTable(
-    runs.map((r) => ({
-      window: r.window,
-      messages: r.count,
-      seconds: r.seconds,
-      'msg/s': r.msgPerSec,
-      'p50 ms': r.p50Ms,
-      'p99 ms': r.p99Ms,
-      errors: r.errors,
-    })),
-  );
+  printTable(runs.map(resultRow));
   const w100 = runs.find((r) => r.window === 100)!;
   let smpp: number | undefined;
   if (hasFlag('smpp')) {
@@ -171,26 +74,11 @@ async function main(): Promise<void> {
     printJsonLast({
       bench: 'ucp',
       machine: machineInfo(),
-      msg_per_s: w100.msgPerSec,
-      p50_ms: Number(w100.p50Ms.toFixed(4)),
-      p99_ms: Number(w100.p99Ms.toFixed(4)),
+      ...headlineJson(w100),
       ...(smpp !== undefined ? { smpp_msg_per_s: smpp, vs_smpp_ratio: Number((w100.msgPerSec / smpp).toFixed(3)) } : {}),
-      runs: runs.map((r) => ({
-        window: r.window,
-        count: r.count,
-        msg_per_s: r.msgPerSec,
-        p50_ms: Number(r.p50Ms.toFixed(4)),
-        p99_ms: Number(r.p99Ms.toFixed(4)),
-        errors: r.errors,
-      })),
+      runs: runs.map(resultJson),
     });
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

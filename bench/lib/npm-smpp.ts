@@ -13,6 +13,7 @@ export interface NpmPdu {
   [field: string]: unknown;
   isResponse(): boolean;
   response(options?: Record<string, unknown>): NpmPdu;
+  toBuffer(): Buffer;
 }
 
 export type NpmCallback = (pdu: NpmPdu) => void;

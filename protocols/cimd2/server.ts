@@ -1,6 +1,5 @@
-import * as net from 'node:net';
-import * as tls from 'node:tls';
-import { Subject, type Observable } from 'rxjs';
+import type * as tls from 'node:tls';
+import { SessionListener } from '../transport/session-listener';
 import { TcpTransport } from '../transport/tcp';
 import type { Transport } from '../transport/transport';
 import { TimeoutError } from '../wire/errors';
@@ -43,43 +42,15 @@ export interface Cimd2ServerOptions {
 }
 
 /** Listens for SME connections; each becomes a server session on `sessions$`. */
-export class Cimd2Server {
-  private readonly server: net.Server;
-  private readonly sessionsSubject = new Subject<Cimd2Session>();
-  readonly sessions$: Observable<Cimd2Session> = this.sessionsSubject.asObservable();
-  private readonly live = new Set<Cimd2Session>();
-
-  constructor(private readonly opts: Cimd2ServerOptions) {
-    const onSocket = (socket: net.Socket): void => {
-      const transport = new TcpTransport(socket, new Cimd2Framer({ maxFrameBytes: opts.maxFrameBytes }));
-      const session = acceptCimd2ServerSession(transport, opts.auth, opts.sessionOptions);
-      this.live.add(session);
-      void session.finished.then(() => this.live.delete(session));
-      this.sessionsSubject.next(session);
-    };
-    this.server = opts.tls ? tls.createServer(opts.tls, onSocket) : net.createServer(onSocket);
-  }
-
-  get sessions(): ReadonlySet<Cimd2Session> {
-    return this.live;
-  }
-
-  listen(): Promise<{ port: number }> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.opts.port, this.opts.host ?? '127.0.0.1', () => {
-        this.server.off('error', reject);
-        const addr = this.server.address();
-        resolve({ port: typeof addr === 'object' && addr ? addr.port : this.opts.port });
-      });
+export class Cimd2Server extends SessionListener<Cimd2Session> {
+  constructor(opts: Cimd2ServerOptions) {
+    super({
+      ...opts,
+      accept: (socket) => {
+        const transport = new TcpTransport(socket, new Cimd2Framer({ maxFrameBytes: opts.maxFrameBytes }));
+        return acceptCimd2ServerSession(transport, opts.auth, opts.sessionOptions);
+      },
+      ended: (session) => session.finished,
     });
-  }
-
-  /** Stops listening and closes every session (each drains first). */
-  async close(): Promise<void> {
-    const closing = new Promise<void>((r) => this.server.close(() => r()));
-    await Promise.all([...this.live].map((s) => s.close()));
-    this.sessionsSubject.complete();
-    await closing;
   }
 }

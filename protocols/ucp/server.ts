@@ -1,6 +1,5 @@
-import * as net from 'node:net';
-import * as tls from 'node:tls';
-import { Subject, type Observable } from 'rxjs';
+import type * as tls from 'node:tls';
+import { SessionListener } from '../transport/session-listener';
 import { TcpTransport } from '../transport/tcp';
 import type { Transport } from '../transport/transport';
 import type { TimerHandle } from '../wire/clock';
@@ -86,45 +85,15 @@ export interface UcpServerOptions {
 }
 
 /** Listens for large accounts; each connection becomes a server-side UcpSession on `sessions$`. */
-export class UcpServer {
-  private readonly server: net.Server;
-  private readonly subject = new Subject<UcpSession>();
-  readonly sessions$: Observable<UcpSession> = this.subject.asObservable();
-  private readonly live = new Set<UcpSession>();
-
-  constructor(private readonly opts: UcpServerOptions) {
-    const onSocket = (socket: net.Socket): void => {
-      const framer = new UcpFramer({ ...(opts.maxFrameBytes !== undefined ? { maxFrameBytes: opts.maxFrameBytes } : {}) });
-      const session = acceptUcpServerSession(new TcpTransport(socket, framer), opts.auth, opts.sessionOptions);
-      this.live.add(session);
-      void session.closed.then(() => this.live.delete(session));
-      this.subject.next(session);
-    };
-    this.server = opts.tls ? tls.createServer(opts.tls, onSocket) : net.createServer(onSocket);
-  }
-
-  get sessions(): ReadonlySet<UcpSession> {
-    return this.live;
-  }
-
-  listen(): Promise<{ port: number }> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.opts.port, this.opts.host ?? '127.0.0.1', () => {
-        this.server.off('error', reject);
-        // Accept errors (EMFILE and the like) concern one connection attempt, not the listener: keep serving.
-        this.server.on('error', () => undefined);
-        const addr = this.server.address();
-        resolve({ port: typeof addr === 'object' && addr ? addr.port : this.opts.port });
-      });
+export class UcpServer extends SessionListener<UcpSession> {
+  constructor(opts: UcpServerOptions) {
+    super({
+      ...opts,
+      accept: (socket) => {
+        const framer = new UcpFramer({ ...(opts.maxFrameBytes !== undefined ? { maxFrameBytes: opts.maxFrameBytes } : {}) });
+        return acceptUcpServerSession(new TcpTransport(socket, framer), opts.auth, opts.sessionOptions);
+      },
+      ended: (session) => session.closed,
     });
-  }
-
-  /** Stops listening and closes every session (each drains its in-flight operations first). */
-  async close(): Promise<void> {
-    const stopped = new Promise<void>((r) => this.server.close(() => r()));
-    await Promise.all([...this.live].map((s) => s.close()));
-    this.subject.complete();
-    await stopped;
   }
 }

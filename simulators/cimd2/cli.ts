@@ -2,42 +2,19 @@
  * `npm run sim:cimd2 -- --port P --user U --password W [--persona NAME] [--host H]`
  * e.g. `--persona "dlrAfter(500,delivered)"`. One line per event on stdout; SIGINT/SIGTERM close the sessions first.
  */
-import { parseCimd2Persona } from './personas';
+import { cliUsage, exitAfter, logLine, onStopSignal, parseCliOptions, personaOption, portOption, requiredOptions, runCli } from '../cli-args';
+import { Cimd2PersonaParseError, parseCimd2Persona } from './personas';
 import { startCimd2Simulator } from './simulator';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+const usage = cliUsage('sim:cimd2 -- --port P --user U --password W [--persona NAME] [--host H]');
 
 async function main(): Promise<void> {
-  const port = Number(arg('port') ?? '0');
-  const user = arg('user');
-  const password = arg('password');
-  if (!Number.isInteger(port) || port < 0 || port > 65535 || user === undefined || password === undefined) {
-    process.stderr.write('usage: sim:cimd2 -- --port P --user U --password W [--persona NAME] [--host H]\n');
-    process.exit(2);
-  }
-  const persona = parseCimd2Persona(arg('persona') ?? 'happy');
-  const sim = await startCimd2Simulator({
-    port,
-    host: arg('host') ?? '127.0.0.1',
-    user,
-    password,
-    persona,
-    log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
-  });
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    void sim.close().then(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  const values = parseCliOptions(process.argv.slice(2), ['port', 'host', 'user', 'password', 'persona'], usage);
+  const port = portOption(values, 0, usage);
+  const [user, password] = requiredOptions(values, ['user', 'password'], usage) as [string, string];
+  const persona = personaOption(values, parseCimd2Persona, Cimd2PersonaParseError, usage);
+  const sim = await startCimd2Simulator({ port, host: values.get('host') ?? '127.0.0.1', user, password, persona, log: logLine });
+  onStopSignal(() => exitAfter(sim.close()));
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`sim:cimd2 failed: ${(e as Error).message}\n`);
-  process.exit(1);
-});
+runCli(main);

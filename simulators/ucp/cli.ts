@@ -1,3 +1,4 @@
+import { cliUsage, exitAfter, logLine, onStopSignal, parseCliOptions, personaOption, portOption, requiredOptions, runCli } from '../cli-args';
 import { UcpPersonaParseError, parseUcpPersona, type UcpPersona } from './personas';
 import { startUcpSimulator } from './simulator';
 
@@ -19,38 +20,13 @@ interface CliArgs {
 
 const OPTIONS = ['port', 'host', 'user', 'password', 'persona', 'mo-every-ms', 'mo-from', 'mo-text'];
 
-function usage(msg: string): never {
-  process.stderr.write(`${msg}\nusage: sim:ucp -- --port P --user U --password W [--persona NAME] [--host 127.0.0.1] [--mo-every-ms N]\n`);
-  process.exit(2);
-}
+const usage = cliUsage('sim:ucp -- --port P --user U --password W [--persona NAME] [--host 127.0.0.1] [--mo-every-ms N]');
 
 export function parseArgs(argv: string[]): CliArgs {
-  const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) usage(`unexpected argument '${a}'`);
-    const eq = a.indexOf('=');
-    if (eq > 0) values.set(a.slice(2, eq), a.slice(eq + 1));
-    else {
-      const v = argv[i + 1];
-      if (v === undefined) usage(`${a} needs a value`);
-      values.set(a.slice(2), v);
-      i++;
-    }
-  }
-  for (const k of values.keys()) if (!OPTIONS.includes(k)) usage(`unknown option --${k}`);
-  const port = Number(values.get('port') ?? '3000');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) usage('--port must be 0..65535');
-  const user = values.get('user');
-  const password = values.get('password');
-  if (user === undefined || password === undefined) usage('--user and --password are required');
-  let persona: UcpPersona;
-  try {
-    persona = parseUcpPersona(values.get('persona') ?? 'happy');
-  } catch (err) {
-    if (err instanceof UcpPersonaParseError) usage(err.message);
-    throw err;
-  }
+  const values = parseCliOptions(argv, OPTIONS, usage);
+  const port = portOption(values, 3000, usage);
+  const [user, password] = requiredOptions(values, ['user', 'password'], usage) as [string, string];
+  const persona = personaOption(values, parseUcpPersona, UcpPersonaParseError, usage);
   const moEveryMs = Number(values.get('mo-every-ms') ?? '0');
   if (!Number.isFinite(moEveryMs) || moEveryMs < 0) usage('--mo-every-ms must be >= 0');
   return {
@@ -61,9 +37,7 @@ export function parseArgs(argv: string[]): CliArgs {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const line = (s: string): void => {
-    process.stdout.write(`${new Date().toISOString()} ${s}\n`);
-  };
+  const line = logLine;
   const sim = await startUcpSimulator({ port: args.port, host: args.host, user: args.user, password: args.password, persona: args.persona, log: line });
   const moTimer = args.moEveryMs > 0
     ? setInterval(() => {
@@ -72,31 +46,14 @@ async function main(): Promise<void> {
         }
       }, args.moEveryMs)
     : undefined;
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
+  onStopSignal((signal) => {
     if (moTimer) clearInterval(moTimer);
     line(`${signal}: closing ${sim.sessions.size} session(s)`);
-    sim.close().then(
-      () => {
-        const s = sim.stats;
-        line(`stopped logins=${s.logins} submits=${s.submits} notifications=${s.notificationsSent} mos=${s.mosSent}`);
-        process.exit(0);
-      },
-      (err: unknown) => {
-        process.stderr.write(`close failed: ${String(err)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
-}
-
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`${String(err)}\n`);
-    process.exit(1);
+    exitAfter(sim.close(), () => {
+      const st = sim.stats;
+      line(`stopped logins=${st.logins} submits=${st.submits} notifications=${st.notificationsSent} mos=${st.mosSent}`);
+    });
   });
 }
+
+if (require.main === module) runCli(main);

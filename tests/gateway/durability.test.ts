@@ -116,11 +116,11 @@ describe('durability: SIGKILL mid-traffic, restart, nothing acknowledged is lost
       }
     }
     expect(live).toHaveLength(30);
-    await until(() => [...acked.keys()].every((t) => (smsc!.byText.get(t) ?? 0) > 0), 8000, 'every acknowledged message at the SMSC');
+    await until(() => [...acked.keys()].every((t) => (smsc!.byText.get(t) ?? 0) > 0), 20000, 'every acknowledged message at the SMSC');
     for (const t of live) expect(smsc.byText.get(t)).toBe(1);
     const receipted = (): Set<string> => new Set([...p1.receiptIds(), ...p2.receiptIds()]);
     try {
-      await until(() => [...acked.values()].every((id) => receipted().has(id)), 8000, 'every receipt at the partner');
+      await until(() => [...acked.values()].every((id) => receipted().has(id)), 20000, 'every receipt at the partner');
     } catch (e) {
       const missing = [...acked.values()].filter((id) => !receipted().has(id));
       const db0 = new Database(join(dir, 'tollgate.sqlite'), { readonly: true });
@@ -144,5 +144,5 @@ describe('durability: SIGKILL mid-traffic, restart, nothing acknowledged is lost
     expect(duplicates.length).toBeLessThanOrEqual(150);
     expect(unfinished).toBe(0);
     process.stdout.write(`durability: acked ${acked.size}, duplicates at the SMSC ${duplicates.length}\n`);
-  }, 30000);
+  }, 90000);
 });

@@ -8,11 +8,11 @@ import { connectCimd2Client } from '../../protocols/cimd2/client';
 import { Cimd2Server } from '../../protocols/cimd2/server';
 import type { Cimd2Session } from '../../protocols/cimd2/session';
 import type { CloseReason } from '../../protocols/session/types';
+import { expectEndlessFrameCloses, expectTally, fuzzLink, type Probe } from '../helpers/fuzz-link';
 import { cimdFrame, mutatedFrames, rawServer, RawWire } from '../protocols/ucp/loopback';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261122);
 const FRAMES = 150;
-const MAX_READS_PER_PROBE = 20;
 
 const C1 = '<STX>01:001<TAB>010:acme<TAB>011:secret<TAB>FC<ETX>';
 const C2 = '<STX>51:001<TAB>3C<ETX>';
@@ -35,17 +35,9 @@ const MC_BASES = [
   '<STX>40:013<TAB><ETX>',
 ];
 
-/** Sends a 40 probe and reads until its exact 90 or the close; other frames must be answers. */
-async function probe(w: RawWire, num: string, others: string[]): Promise<'answered' | 'closed'> {
-  const answer = cimdFrame(`90:${num}<TAB>`);
-  w.send(cimdFrame(`40:${num}<TAB>`));
-  for (let k = 0; k < MAX_READS_PER_PROBE; k++) {
-    const r = await w.nextOrClose(3000);
-    if (r.kind === 'closed') return 'closed';
-    if (r.frame === answer) return 'answered';
-    others.push(r.frame);
-  }
-  throw new Error(`probe ${num} not answered within ${MAX_READS_PER_PROBE} frames`);
+/** A 40 alive on the given packet number: its exact 90 is the answer. */
+function probe(num: string): Probe {
+  return { request: cimdFrame(`40:${num}<TAB>`), answer: cimdFrame(`90:${num}<TAB>`) };
 }
 
 describe(`CIMD2 fuzz over loopback (seed ${SEED}, ${FRAMES} frames per side)`, () => {
@@ -67,45 +59,23 @@ describe(`CIMD2 fuzz over loopback (seed ${SEED}, ${FRAMES} frames per side)`, (
       expect(await w.next()).toBe(C2);
       return w;
     };
-    let w = await open();
-    const counts = { answered: 0, closed: 0 };
-    const others: string[] = [];
-    try {
-      const frames = mutatedFrames(SME_BASES, FRAMES, SEED);
-      for (let i = 0; i < frames.length; i++) {
-        w.send(frames[i]!);
-        const o = await probe(w, String((2 * i + 101) % 1000).padStart(3, '0'), others);
-        counts[o]++;
-        if (o === 'closed') w = await open();
-      }
-    } finally {
-      w.destroy();
-      await server.close();
-    }
-    if (process.env.FUZZ_DEBUG) console.log(JSON.stringify(counts), others.length);
-    expect(counts.answered + counts.closed).toBe(FRAMES);
-    expect(counts.answered).toBeGreaterThan(0);
-    for (const f of others) expect(f).toMatch(ANSWER);
+    const counts = await fuzzLink({
+      frames: mutatedFrames(SME_BASES, FRAMES, SEED),
+      open,
+      probe: (i) => probe(String((2 * i + 101) % 1000).padStart(3, '0')),
+      cleanup: async (w) => {
+        w.destroy();
+        await server.close();
+      },
+    });
+    expectTally(counts, FRAMES, ANSWER);
     const peerCaused = reasons.filter((r) => r.kind !== 'local');
     expect(peerCaused.every((r) => r.kind === 'frame_error' || r.kind === 'remote')).toBe(true);
     expect(peerCaused).toHaveLength(counts.closed);
   });
 
   it('an endless frame (STX and 5000 bytes, no ETX) closes the server session with a frame error', async () => {
-    const server = new Cimd2Server({ port: 0, auth: () => ({ ok: true }), sessionOptions: { loginTimeoutMs: 5000 } });
-    const reasons: Array<Promise<CloseReason>> = [];
-    server.sessions$.subscribe((s) => reasons.push(s.finished));
-    const { port } = await server.listen();
-    const w = await RawWire.connect(port);
-    try {
-      w.send(Buffer.concat([Buffer.from([0x02]), Buffer.alloc(5000, 0x41)]));
-      await w.closed;
-      expect(reasons).toHaveLength(1);
-      await expect(reasons[0]).resolves.toMatchObject({ kind: 'frame_error' });
-    } finally {
-      w.destroy();
-      await server.close();
-    }
+    await expectEndlessFrameCloses(new Cimd2Server({ port: 0, auth: () => ({ ok: true }), sessionOptions: { loginTimeoutMs: 5000 } }), (s) => s.finished);
   });
 
   it('client side: every mutated MC frame is answered or the link closes', async () => {
@@ -125,25 +95,16 @@ describe(`CIMD2 fuzz over loopback (seed ${SEED}, ${FRAMES} frames per side)`, (
       client.requests$.subscribe((req) => req.respond({}));
       return w;
     };
-    let w = await open();
-    const counts = { answered: 0, closed: 0 };
-    const others: string[] = [];
-    try {
-      const frames = mutatedFrames(MC_BASES, FRAMES, SEED + 1);
-      for (let i = 0; i < frames.length; i++) {
-        w.send(frames[i]!);
-        const o = await probe(w, String((2 * i + 100) % 1000).padStart(3, '0'), others);
-        counts[o]++;
-        if (o === 'closed') w = await open();
-      }
-    } finally {
-      await client?.close();
-      await mc.close();
-    }
-    if (process.env.FUZZ_DEBUG) console.log(JSON.stringify(counts), others.length);
-    expect(counts.answered + counts.closed).toBe(FRAMES);
-    expect(counts.answered).toBeGreaterThan(0);
-    for (const f of others) expect(f).toMatch(ANSWER);
+    const counts = await fuzzLink({
+      frames: mutatedFrames(MC_BASES, FRAMES, SEED + 1),
+      open,
+      probe: (i) => probe(String((2 * i + 100) % 1000).padStart(3, '0')),
+      cleanup: async () => {
+        await client?.close();
+        await mc.close();
+      },
+    });
+    expectTally(counts, FRAMES, ANSWER);
     const peerCaused = reasons.filter((r) => r.kind !== 'local');
     expect(peerCaused.every((r) => r.kind === 'frame_error')).toBe(true);
     expect(peerCaused).toHaveLength(counts.closed);

@@ -9,6 +9,7 @@ import { statusReport } from '../../protocols/cimd2/receipt';
 import { Cimd2Server } from '../../protocols/cimd2/server';
 import type { Cimd2Session } from '../../protocols/cimd2/session';
 import { RemoteError } from '../../protocols/wire/errors';
+import { loopbackServer } from '../helpers/loopback-server';
 import { cimdFrame, RawWire } from '../protocols/ucp/loopback';
 
 const C1 = '<STX>01:001<TAB>010:acme<TAB>011:secret<TAB>FC<ETX>';
@@ -25,42 +26,27 @@ const C13 = '<STX>03:007<TAB>021:447700900123<TAB>023:447700900001<TAB>056:0<TAB
 const SCTS = '240115123005';
 
 describe('CIMD2 server vs a Kannel-like SME over loopback', () => {
-  let server: Cimd2Server;
-  let port: number;
-  let wire: RawWire | undefined;
-  let sessions: Cimd2Session[];
   let reqs: Cimd2Packet[];
 
-  beforeEach(async () => {
-    sessions = [];
+  beforeEach(() => {
     reqs = [];
-    server = new Cimd2Server({
-      port: 0,
-      auth: (r) => (r.user === 'acme' && r.password === 'secret' ? { ok: true } : { ok: false, errorCode: 100 }),
-      sessionOptions: { loginTimeoutMs: 5000, aliveIntervalMs: 0, windowSize: 1 },
-    });
-    server.sessions$.subscribe((s) => {
-      sessions.push(s);
+  });
+
+  const lb = loopbackServer<Cimd2Session>(
+    () =>
+      new Cimd2Server({
+        port: 0,
+        auth: (r) => (r.user === 'acme' && r.password === 'secret' ? { ok: true } : { ok: false, errorCode: 100 }),
+        sessionOptions: { loginTimeoutMs: 5000, aliveIntervalMs: 0, windowSize: 1 },
+      }),
+    (s) =>
       s.requests$.subscribe((r) => {
         reqs.push(r.pdu);
         const dest = readMessage(r.pdu).destinations[0] ?? '';
         r.respond({ params: submitResponse(r.pdu.packetNumber, dest, SCTS).params });
-      });
-    });
-    port = (await server.listen()).port;
-    wire = await RawWire.connect(port);
-  });
-
-  afterEach(async () => {
-    wire?.destroy();
-    await server.close();
-  });
-
-  async function login(): Promise<RawWire> {
-    wire!.send(C1);
-    expect(await wire!.next()).toBe(C2);
-    return wire!;
-  }
+      }),
+  );
+  const login = (): Promise<RawWire> => lb.login(C1, C2);
 
   it('checks the hand-built checksum helper against the vectors', () => {
     expect(cimdFrame('01:001<TAB>010:acme<TAB>011:secret<TAB>')).toBe(C1);
@@ -70,8 +56,8 @@ describe('CIMD2 server vs a Kannel-like SME over loopback', () => {
 
   it('K: Kannel login C1 gets exactly C2; a wrong password gets 51 with 900:100 and the link closes', async () => {
     await login();
-    expect(sessions[0]!.state).toBe('logged_in');
-    const other = await RawWire.connect(port);
+    expect(lb.sessions[0]!.state).toBe('logged_in');
+    const other = await RawWire.connect(lb.port);
     try {
       other.send('<STX>01:001<TAB>010:acme<TAB>011:wrong<TAB><ETX>');
       expect(await other.next()).toBe(cimdFrame('51:001<TAB>900:100<TAB>'));
@@ -118,8 +104,8 @@ describe('CIMD2 server vs a Kannel-like SME over loopback', () => {
   });
 
   it('before login: a submit gets 53 with 900:1 (unexpected operation)', async () => {
-    wire!.send(C3);
-    expect(await wire!.next()).toBe(cimdFrame('53:003<TAB>900:1<TAB>'));
+    lb.wire.send(C3);
+    expect(await lb.wire.next()).toBe(cimdFrame('53:003<TAB>900:1<TAB>'));
     await login();
   });
 
@@ -133,7 +119,7 @@ describe('CIMD2 server vs a Kannel-like SME over loopback', () => {
     expect(await w.next()).toBe(cimdFrame('53:011<TAB>900:300<TAB>'));
     w.send(cimdFrame('03:013<TAB>021:447700900123<TAB>027:ACMECORPORATION<TAB>033:x<TAB>'));
     expect(await w.next()).toBe(cimdFrame('53:013<TAB>900:322<TAB>'));
-    expect(sessions[0]!.state).toBe('logged_in');
+    expect(lb.sessions[0]!.state).toBe('logged_in');
     expect(reqs).toHaveLength(0);
   });
 
@@ -159,7 +145,7 @@ describe('CIMD2 server vs a Kannel-like SME over loopback', () => {
 
   it('K: our 23 is C7 renumbered (even numbers from 000); Kannel-style 73 resolves it', async () => {
     const w = await login();
-    const s = sessions[0]!;
+    const s = lb.sessions[0]!;
     const sent = s.send(statusReport({ destination: '447700900123', scts: SCTS, statusCode: 4, dischargeTime: '240115123010' }));
     expect(await w.next()).toBe(cimdFrame('23:000<TAB>021:447700900123<TAB>060:240115123005<TAB>061:4<TAB>063:240115123010<TAB>'));
     w.send(cimdFrame('73:000<TAB>'));
@@ -174,7 +160,7 @@ describe('CIMD2 server vs a Kannel-like SME over loopback', () => {
 
   it('server packet numbers are even and wrap 254 -> 000', async () => {
     const w = await login();
-    const s = sessions[0]!;
+    const s = lb.sessions[0]!;
     const nums: string[] = [];
     for (let i = 0; i < 130; i++) {
       const sent = s.send({ opCode: 40, packetNumber: 0, params: [] });

@@ -7,11 +7,11 @@ import type { CloseReason } from '../../protocols/session/types';
 import { connectUcpClient } from '../../protocols/ucp/client';
 import { UcpServer } from '../../protocols/ucp/server';
 import type { UcpSession } from '../../protocols/ucp/session';
+import { expectEndlessFrameCloses, expectTally, fuzzLink, type Probe } from '../helpers/fuzz-link';
 import { fields5x, mutatedFrames, rawServer, RawWire, ucpFrame } from '../protocols/ucp/loopback';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261122);
 const FRAMES = 150;
-const MAX_READS_PER_PROBE = 20;
 
 const LOGIN = '<STX>00/00057/O/60/4477009000/6/5/1/736563726574//0100//////DA<ETX>';
 const RESULT = /^<STX>\d\d\/\d{5}\/R\/\d\d\/(A|N)\//;
@@ -32,20 +32,10 @@ const SC_BASES = [
   ucpFrame('12', 'O/52/' + fields5x({ 1: '4477009000', 2: '07C161B308', 15: '150124123500', 19: '4', 20: '0096', 21: '041F04400438043204350442', 29: '5039', 31: '0106050003A50202020108' })),
 ];
 
-type Outcome = 'answered' | 'closed';
-
-/** Sends the probe and reads until its exact answer or the close; other frames must be results. */
-async function probe(w: RawWire, i: number, others: string[]): Promise<Outcome> {
+/** A 31 on the TRN of the frame's index: its exact ACK is the answer. */
+function probe(i: number): Probe {
   const trn = String(i % 100).padStart(2, '0');
-  const answer = ucpFrame(trn, 'R/31/A//');
-  w.send(ucpFrame(trn, 'O/31/4477009000/0539/'));
-  for (let k = 0; k < MAX_READS_PER_PROBE; k++) {
-    const r = await w.nextOrClose(3000);
-    if (r.kind === 'closed') return 'closed';
-    if (r.frame === answer) return 'answered';
-    others.push(r.frame);
-  }
-  throw new Error(`probe ${trn} not answered within ${MAX_READS_PER_PROBE} frames`);
+  return { request: ucpFrame(trn, 'O/31/4477009000/0539/'), answer: ucpFrame(trn, 'R/31/A//') };
 }
 
 describe(`UCP fuzz over loopback (seed ${SEED}, ${FRAMES} frames per side)`, () => {
@@ -67,45 +57,23 @@ describe(`UCP fuzz over loopback (seed ${SEED}, ${FRAMES} frames per side)`, () 
       expect(await w.next()).toBe('<STX>00/00019/R/60/A//6D<ETX>');
       return w;
     };
-    let w = await open();
-    const counts = { answered: 0, closed: 0 };
-    const others: string[] = [];
-    try {
-      const frames = mutatedFrames(CLIENT_BASES, FRAMES, SEED);
-      for (let i = 0; i < frames.length; i++) {
-        w.send(frames[i]!);
-        const o = await probe(w, i, others);
-        counts[o]++;
-        if (o === 'closed') w = await open();
-      }
-    } finally {
-      w.destroy();
-      await server.close();
-    }
-    if (process.env.FUZZ_DEBUG) console.log(JSON.stringify(counts), others.length);
-    expect(counts.answered + counts.closed).toBe(FRAMES);
-    expect(counts.answered).toBeGreaterThan(0);
-    for (const f of others) expect(f).toMatch(RESULT);
+    const counts = await fuzzLink({
+      frames: mutatedFrames(CLIENT_BASES, FRAMES, SEED),
+      open,
+      probe,
+      cleanup: async (w) => {
+        w.destroy();
+        await server.close();
+      },
+    });
+    expectTally(counts, FRAMES, RESULT);
     const peerCaused = reasons.filter((r) => r.kind !== 'local' && r.kind !== 'remote');
     expect(peerCaused.map((r) => r.kind).every((k) => k === 'frame_error')).toBe(true);
     expect(peerCaused).toHaveLength(counts.closed);
   });
 
   it('an endless frame (STX and 5000 bytes, no ETX) closes the server session with a frame error', async () => {
-    const server = new UcpServer({ port: 0, auth: () => ({ ok: true }), sessionOptions: { loginTimeoutMs: 5000 } });
-    const reasons: Array<Promise<CloseReason>> = [];
-    server.sessions$.subscribe((s) => reasons.push(s.closed));
-    const { port } = await server.listen();
-    const w = await RawWire.connect(port);
-    try {
-      w.send(Buffer.concat([Buffer.from([0x02]), Buffer.alloc(5000, 0x41)]));
-      await w.closed;
-      expect(reasons).toHaveLength(1);
-      await expect(reasons[0]).resolves.toMatchObject({ kind: 'frame_error' });
-    } finally {
-      w.destroy();
-      await server.close();
-    }
+    await expectEndlessFrameCloses(new UcpServer({ port: 0, auth: () => ({ ok: true }), sessionOptions: { loginTimeoutMs: 5000 } }), (s) => s.closed);
   });
 
   it('client side: every mutated SC frame is answered or the link closes with a frame error', async () => {
@@ -122,25 +90,16 @@ describe(`UCP fuzz over loopback (seed ${SEED}, ${FRAMES} frames per side)`, () 
       client.requests$.subscribe((req) => req.respond({ ack: true }));
       return w;
     };
-    let w = await open();
-    const counts = { answered: 0, closed: 0 };
-    const others: string[] = [];
-    try {
-      const frames = mutatedFrames(SC_BASES, FRAMES, SEED + 1);
-      for (let i = 0; i < frames.length; i++) {
-        w.send(frames[i]!);
-        const o = await probe(w, i, others);
-        counts[o]++;
-        if (o === 'closed') w = await open();
-      }
-    } finally {
-      await client?.close();
-      await smsc.close();
-    }
-    if (process.env.FUZZ_DEBUG) console.log(JSON.stringify(counts), others.length);
-    expect(counts.answered + counts.closed).toBe(FRAMES);
-    expect(counts.answered).toBeGreaterThan(0);
-    for (const f of others) expect(f).toMatch(RESULT);
+    const counts = await fuzzLink({
+      frames: mutatedFrames(SC_BASES, FRAMES, SEED + 1),
+      open,
+      probe,
+      cleanup: async () => {
+        await client?.close();
+        await smsc.close();
+      },
+    });
+    expectTally(counts, FRAMES, RESULT);
     const peerCaused = reasons.filter((r) => r.kind !== 'local');
     expect(peerCaused.every((r) => r.kind === 'frame_error')).toBe(true);
     expect(peerCaused).toHaveLength(counts.closed);

@@ -10,7 +10,8 @@ import type { UcpOperation } from '../../protocols/ucp/pdu';
 import { UcpServer, type UcpAuthenticator } from '../../protocols/ucp/server';
 import type { UcpSession } from '../../protocols/ucp/session';
 import { RemoteError } from '../../protocols/wire/errors';
-import { fields5x, RawWire, ucpFrame } from '../protocols/ucp/loopback';
+import { loopbackServer } from '../helpers/loopback-server';
+import { fields5x, type RawWire, ucpFrame } from '../protocols/ucp/loopback';
 
 const KANNEL_LOGIN = '<STX>00/00057/O/60/4477009000/6/5/1/736563726574//0100//////DA<ETX>';
 const LOGIN_ACK = '<STX>00/00019/R/60/A//6D<ETX>';
@@ -26,54 +27,37 @@ const U12 = '<STX>03/00125/O/51/447700900123/447700900001/////////////////4/0096
 const SCTS = '150124123005';
 
 describe('UCP server vs a Kannel-like client over loopback', () => {
-  let server: UcpServer;
-  let port: number;
-  let wire: RawWire | undefined;
-  let sessions: UcpSession[];
   let ops: UcpOperation[];
   let authOk: boolean;
 
-  beforeEach(async () => {
-    sessions = [];
+  beforeEach(() => {
     ops = [];
     authOk = true;
-    const auth: UcpAuthenticator = (r) => (authOk && r.oadc === '4477009000' && r.password === 'secret' ? { ok: true } : { ok: false });
-    server = new UcpServer({ port: 0, auth, sessionOptions: { loginTimeoutMs: 5000 } });
-    server.sessions$.subscribe((s) => {
-      sessions.push(s);
+  });
+
+  const auth: UcpAuthenticator = (r) => (authOk && r.oadc === '4477009000' && r.password === 'secret' ? { ok: true } : { ok: false });
+  const lb = loopbackServer<UcpSession>(
+    () => new UcpServer({ port: 0, auth, sessionOptions: { loginTimeoutMs: 5000 } }),
+    (s) =>
       s.requests$.subscribe((req) => {
         ops.push(req.pdu);
         const p = req.pdu;
         if (p.ot === '51') req.respond({ ack: true, sm: `${p.adc}:${SCTS}` });
         else req.respond({ ack: true });
-      });
-    });
-    port = (await server.listen()).port;
-    wire = await RawWire.connect(port);
-  });
-
-  afterEach(async () => {
-    wire?.destroy();
-    await server.close();
-  });
-
-  async function login(): Promise<RawWire> {
-    const w = wire!;
-    w.send(KANNEL_LOGIN);
-    expect(await w.next()).toBe(LOGIN_ACK);
-    return w;
-  }
+      }),
+  );
+  const login = (): Promise<RawWire> => lb.login(KANNEL_LOGIN, LOGIN_ACK);
 
   it('K: Kannel login (U1 with TRN 00) gets exactly `R/60/A//` with CK 6D', async () => {
     await login();
-    expect(sessions[0]!.state).toBe('logged_in');
+    expect(lb.sessions[0]!.state).toBe('logged_in');
   });
 
   it('U1 with a refused password gets exactly U3 (NACK 07) and the connection closes', async () => {
     authOk = false;
-    wire!.send(U1);
-    expect(await wire!.next()).toBe(U3);
-    await wire!.closed;
+    lb.wire.send(U1);
+    expect(await lb.wire.next()).toBe(U3);
+    await lb.wire.closed;
   });
 
   it('K: Kannel 51 (U11) is answered with exactly U5 and decodes to the text and ACME sender', async () => {
@@ -111,11 +95,11 @@ describe('UCP server vs a Kannel-like client over loopback', () => {
   });
 
   it('K: Kannel keep-alive (U10) gets `R/31/A//` with the same TRN, before and after login', async () => {
-    wire!.send(U10);
-    expect(await wire!.next()).toBe(ucpFrame('07', 'R/31/A//'));
+    lb.wire.send(U10);
+    expect(await lb.wire.next()).toBe(ucpFrame('07', 'R/31/A//'));
     await login();
-    wire!.send(U10);
-    expect(await wire!.next()).toBe(ucpFrame('07', 'R/31/A//'));
+    lb.wire.send(U10);
+    expect(await lb.wire.next()).toBe(ucpFrame('07', 'R/31/A//'));
   });
 
   it('accepts a lower-case checksum and lower-case hex in AMsg and XSer', async () => {
@@ -131,8 +115,8 @@ describe('UCP server vs a Kannel-like client over loopback', () => {
   });
 
   it('before login: 51 is answered NACK 04, the session stays open for the login', async () => {
-    wire!.send(U4);
-    expect(await wire!.next()).toBe(ucpFrame('02', 'R/51/N/04/Operation not allowed/'));
+    lb.wire.send(U4);
+    expect(await lb.wire.next()).toBe(ucpFrame('02', 'R/51/N/04/Operation not allowed/'));
     await login();
   });
 
@@ -145,7 +129,7 @@ describe('UCP server vs a Kannel-like client over loopback', () => {
     expect(await w.next()).toBe(ucpFrame('08', 'R/31/N/02/Syntax error/'));
     w.send(ucpFrame('09', 'O/99/1/2/'));
     expect(await w.next()).toBe(ucpFrame('09', 'R/99/N/03/Operation not supported by system/'));
-    expect(sessions[0]!.state).toBe('logged_in');
+    expect(lb.sessions[0]!.state).toBe('logged_in');
   });
 
   it('server side stays strict: a 51 with an extra trailing field gets NACK 02', async () => {
@@ -178,7 +162,7 @@ describe('UCP server vs a Kannel-like client over loopback', () => {
 
   it('K: our 53 to the client is U9 renumbered; Kannel answers `A///` (U13 form) and the send resolves', async () => {
     const w = await login();
-    const s = sessions[0]!;
+    const s = lb.sessions[0]!;
     const sent = s.send(
       notificationFor({ submitAdc: '447700900123', submitOadc: '4477009000', scts: SCTS, dst: '0', rsn: '000', dscts: '150124123010', text: 'Message for 447700900123 delivered' }),
     );
@@ -193,7 +177,7 @@ describe('UCP server vs a Kannel-like client over loopback', () => {
 
   it('our 52 MO is U8 renumbered; a NACK from the client rejects with RemoteError(EC)', async () => {
     const w = await login();
-    const s = sessions[0]!;
+    const s = lb.sessions[0]!;
     const [mo] = deliversFromText({ to: '4477009000', from: '447700900123', text: 'Reply text', scts: '150124123500' });
     const sent = s.send(mo!).catch((e: unknown) => e);
     const u8rest = 'O/52/4477009000/447700900123/////////////150124123500////3//5265706C792074657874/////////////';
@@ -207,7 +191,7 @@ describe('UCP server vs a Kannel-like client over loopback', () => {
 
   it('TRNs of our operations run 00..99 and wrap to 00', async () => {
     const w = await login();
-    const s = sessions[0]!;
+    const s = lb.sessions[0]!;
     const trns: string[] = [];
     for (let i = 0; i < 102; i++) {
       const sent = s.send({ kind: 'O', ot: '31', adc: '4477009000', pid: '0539' });

@@ -2,6 +2,7 @@ import { CommandId, CommandStatus as S, Tlv } from '../../../protocols/smpp/cons
 import { decodePdu, encodePdu } from '../../../protocols/smpp/codec';
 import type { AlertNotification, CancelSm, SmppPdu, SubmitSm } from '../../../protocols/smpp/pdu';
 import { EncodeError, PduDecodeError } from '../../../protocols/wire/errors';
+import { submitSm } from '../../helpers/smpp-pdus';
 
 /** Hex helpers: `c('ACME')` is a C-Octet String, `u8(5)` one octet. Header length is computed from the body. */
 const c = (s: string) => Buffer.from(s, 'latin1').toString('hex') + '00';
@@ -167,11 +168,9 @@ describe('decodePdu: tolerated input', () => {
   });
 });
 
-const submit: SubmitSm = {
-  command: 'submit_sm', commandStatus: 0, sequenceNumber: 1, serviceType: '', sourceAddrTon: 0, sourceAddrNpi: 0, sourceAddr: 'A',
-  destAddrTon: 0, destAddrNpi: 0, destinationAddr: 'B', esmClass: 0, protocolId: 0, priorityFlag: 0, scheduleDeliveryTime: '',
-  validityPeriod: '', registeredDelivery: 0, replaceIfPresentFlag: 0, dataCoding: 0, smDefaultMsgId: 0, shortMessage: Buffer.from('x'),
-};
+const submit: SubmitSm = submitSm({
+  sequenceNumber: 1, sourceAddrTon: 0, sourceAddr: 'A', destAddrTon: 0, destAddrNpi: 0, destinationAddr: 'B', shortMessage: Buffer.from('x'),
+});
 
 describe('encodePdu: values that cannot go on the wire throw EncodeError', () => {
   const bad: Array<[string, SmppPdu]> = [

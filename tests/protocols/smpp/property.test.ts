@@ -53,15 +53,8 @@ function withTlvs<T extends object>(arb: fc.Arbitrary<T>): fc.Arbitrary<T & { tl
   return fc.tuple(arb, tlvs).map(([p, t]) => (t === undefined ? p : { ...p, tlvs: t }));
 }
 
-const smFields = {
-  ...header,
-  serviceType: cstr(6),
-  sourceAddrTon: octet,
-  sourceAddrNpi: octet,
-  sourceAddr: cstr(21),
-  destAddrTon: octet,
-  destAddrNpi: octet,
-  destinationAddr: cstr(21),
+/** The fields after the destination, shared by submit_sm, deliver_sm and submit_multi. */
+const smTail = {
   esmClass,
   protocolId: octet,
   priorityFlag: octet,
@@ -72,6 +65,21 @@ const smFields = {
   dataCoding: octet,
   smDefaultMsgId: octet,
   shortMessage: bytes(254),
+};
+/** The fields before the destination, shared by the same three. */
+const smHead = {
+  ...header,
+  serviceType: cstr(6),
+  sourceAddrTon: octet,
+  sourceAddrNpi: octet,
+  sourceAddr: cstr(21),
+};
+const smFields = {
+  ...smHead,
+  destAddrTon: octet,
+  destAddrNpi: octet,
+  destinationAddr: cstr(21),
+  ...smTail,
 };
 const submitSm: fc.Arbitrary<SubmitSm> = withTlvs(fc.record({ command: fc.constant('submit_sm' as const), ...smFields }));
 const deliverSm: fc.Arbitrary<DeliverSm> = withTlvs(fc.record({ command: fc.constant('deliver_sm' as const), ...smFields }));
@@ -107,11 +115,7 @@ const bind: fc.Arbitrary<BindTransceiver> = withTlvs(
 const submitMulti: fc.Arbitrary<SubmitMulti> = withTlvs(
   fc.record({
     command: fc.constant('submit_multi' as const),
-    ...header,
-    serviceType: cstr(6),
-    sourceAddrTon: octet,
-    sourceAddrNpi: octet,
-    sourceAddr: cstr(21),
+    ...smHead,
     destAddresses: fc.array(
       fc.oneof(
         fc.record({ kind: fc.constant('sme' as const), ton: octet, npi: octet, addr: cstr(21) }),
@@ -119,16 +123,7 @@ const submitMulti: fc.Arbitrary<SubmitMulti> = withTlvs(
       ),
       { minLength: 1, maxLength: 20 },
     ),
-    esmClass,
-    protocolId: octet,
-    priorityFlag: octet,
-    scheduleDeliveryTime: smppTime,
-    validityPeriod: smppTime,
-    registeredDelivery: octet,
-    replaceIfPresentFlag: octet,
-    dataCoding: octet,
-    smDefaultMsgId: octet,
-    shortMessage: bytes(254),
+    ...smTail,
   }),
 );
 

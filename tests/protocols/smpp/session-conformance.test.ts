@@ -7,18 +7,9 @@ import { UnexpectedResponseError } from '../../../protocols/smpp/unexpected-resp
 import { memoryPair } from '../../../protocols/transport/memory';
 import { FakeClock } from '../../../protocols/wire/clock';
 import { ConnectionClosedError, FrameError, PduDecodeError, RemoteError, TimeoutError } from '../../../protocols/wire/errors';
-import { auth, boundPair, deliverSm, quiet, raw, record, settle, submitSm, writtenPdus } from './session-harness';
+import { auth, boundPair, deliverSm, header, quiet, raw, record, settle, submitSm, writtenPdus } from './session-harness';
 
 /** smpp.md section 11 rules, one test each, on both roles where they apply. */
-
-function header(commandLength: number, commandId: number, status: number, seq: number): Buffer {
-  const b = Buffer.alloc(16);
-  b.writeUInt32BE(commandLength, 0);
-  b.writeUInt32BE(commandId, 4);
-  b.writeUInt32BE(status, 8);
-  b.writeUInt32BE(seq, 12);
-  return b;
-}
 
 function openServer() {
   const clock = new FakeClock();

@@ -1,16 +1,7 @@
 import { CommandStatus } from '../../../protocols/smpp/constants';
 import type { SmppInboundRequest } from '../../../protocols/smpp/session';
 import { ConnectionClosedError, FrameError, PduDecodeError } from '../../../protocols/wire/errors';
-import { boundPair, raw, settle, submitSm, writtenPdus } from './session-harness';
-
-function header(commandLength: number, commandId: number, status: number, seq: number): Buffer {
-  const b = Buffer.alloc(16);
-  b.writeUInt32BE(commandLength, 0);
-  b.writeUInt32BE(commandId, 4);
-  b.writeUInt32BE(status, 8);
-  b.writeUInt32BE(seq, 12);
-  return b;
-}
+import { boundPair, header, raw, settle, submitSm, writtenPdus } from './session-harness';
 
 /** A submit_sm whose source_addr runs past its 21-octet limit without a NUL. */
 function submitWithBadSource(seq: number): Buffer {

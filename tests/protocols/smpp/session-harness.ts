@@ -3,7 +3,7 @@ import type { SmppBindParams } from '../../../protocols/smpp/client-session';
 import { decodePdu, encodePdu } from '../../../protocols/smpp/codec';
 import { CommandStatus } from '../../../protocols/smpp/constants';
 import { SmppFramer } from '../../../protocols/smpp/framing';
-import type { SmppPdu, SubmitSm, DeliverSm } from '../../../protocols/smpp/pdu';
+import type { SmppPdu } from '../../../protocols/smpp/pdu';
 import { acceptServerSession } from '../../../protocols/smpp/server-session';
 import type { BindAuthenticator } from '../../../protocols/smpp/server-session';
 import type { SmppSession, SmppSessionEvent, SmppSessionOptions } from '../../../protocols/smpp/session';
@@ -71,34 +71,16 @@ export function writtenPdus(t: MemoryTransport): SmppPdu[] {
   return out;
 }
 
-export function submitSm(over: Partial<SubmitSm> = {}): SubmitSm {
-  return {
-    command: 'submit_sm',
-    commandStatus: 0,
-    sequenceNumber: 0,
-    serviceType: '',
-    sourceAddrTon: 5,
-    sourceAddrNpi: 0,
-    sourceAddr: 'ACME',
-    destAddrTon: 1,
-    destAddrNpi: 1,
-    destinationAddr: '447700900123',
-    esmClass: 0,
-    protocolId: 0,
-    priorityFlag: 0,
-    scheduleDeliveryTime: '',
-    validityPeriod: '',
-    registeredDelivery: 0,
-    replaceIfPresentFlag: 0,
-    dataCoding: 0,
-    smDefaultMsgId: 0,
-    shortMessage: Buffer.from('Hello world', 'latin1'),
-    ...over,
-  };
-}
+export { deliverSm, submitSm } from '../../helpers/smpp-pdus';
 
-export function deliverSm(over: Partial<DeliverSm> = {}): DeliverSm {
-  return { ...submitSm(), command: 'deliver_sm', sourceAddr: '447700900123', destinationAddr: '4477', ...over } as DeliverSm;
+/** A bare 16-octet SMPP header, for frames no encoder would write. */
+export function header(commandLength: number, commandId: number, status: number, seq: number): Buffer {
+  const b = Buffer.alloc(16);
+  b.writeUInt32BE(commandLength, 0);
+  b.writeUInt32BE(commandId, 4);
+  b.writeUInt32BE(status, 8);
+  b.writeUInt32BE(seq, 12);
+  return b;
 }
 
 export function raw(pdu: SmppPdu): Buffer {

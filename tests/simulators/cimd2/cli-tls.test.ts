@@ -1,17 +1,15 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { connectCimd2Client } from '../../../protocols/cimd2/client';
 import { submit } from '../../../protocols/cimd2/message';
 import type { Cimd2Session } from '../../../protocols/cimd2/session';
 import { startCimd2Simulator, type Cimd2Simulator } from '../../../simulators/cimd2/simulator';
+import { selfSignedCert } from '../../helpers/test-cert';
 
 const root = path.resolve(__dirname, '../../..');
 let child: ChildProcess | undefined;
 let sim: Cimd2Simulator | undefined;
 let client: Cimd2Session | undefined;
-let dir: string | undefined;
 
 afterEach(async () => {
   if (client && client.state !== 'closed') await client.close();
@@ -21,8 +19,7 @@ afterEach(async () => {
     child.kill('SIGKILL');
     await exited;
   }
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  child = sim = client = dir = undefined;
+  child = sim = client = undefined;
 });
 
 describe('sim:cimd2 CLI', () => {
@@ -64,14 +61,8 @@ describe('sim:cimd2 CLI', () => {
 
 describe('CIMD2 over TLS', () => {
   it('logs in and submits through a TLS simulator', async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-cimd2-tls-'));
-    const key = path.join(dir, 'test-only-key.pem');
-    const cert = path.join(dir, 'test-only-cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'], {
-      stdio: 'ignore',
-    });
-    const certPem = fs.readFileSync(cert);
-    sim = await startCimd2Simulator({ user: 'acme', password: 'secret', tls: { key: fs.readFileSync(key), cert: certPem } });
+    const { key, cert: certPem } = selfSignedCert();
+    sim = await startCimd2Simulator({ user: 'acme', password: 'secret', tls: { key, cert: certPem } });
     client = await connectCimd2Client(
       { host: '127.0.0.1', port: sim.port, tls: { ca: certPem, servername: 'localhost' }, login: { user: 'acme', password: 'secret' } },
       { aliveIntervalMs: 0 },

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { connectClient } from '../../../protocols/smpp/client-session';
 import { CommandStatus } from '../../../protocols/smpp/constants';
 import { PersonaParseError, Personas, parsePersona, personaName } from '../../../simulators/smpp/personas';
+import { submitSm } from '../../helpers/smpp-pdus';
 
 describe('SMPP simulator personas', () => {
   it.each([
@@ -57,11 +58,7 @@ describe('SMPP simulator CLI', () => {
       });
       const client = await connectClient({ host: '127.0.0.1', port, systemId: 'esme1', password: 'secret', bindType: 'transmitter' }, { enquireLinkIntervalMs: 0 });
       const err = await client
-        .send({
-          command: 'submit_sm', commandStatus: 0, sequenceNumber: 0, serviceType: '', sourceAddrTon: 0, sourceAddrNpi: 0, sourceAddr: 'A',
-          destAddrTon: 1, destAddrNpi: 1, destinationAddr: '4477', esmClass: 0, protocolId: 0, priorityFlag: 0, scheduleDeliveryTime: '',
-          validityPeriod: '', registeredDelivery: 0, replaceIfPresentFlag: 0, dataCoding: 0, smDefaultMsgId: 0, shortMessage: Buffer.from('x'),
-        })
+        .send(submitSm({ sourceAddrTon: 0, sourceAddr: 'A', destinationAddr: '4477', shortMessage: Buffer.from('x') }))
         .catch((e: unknown) => e);
       expect(err).toMatchObject({ status: CommandStatus.ESME_RSYSERR });
       child.kill('SIGTERM');

@@ -1,12 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { connectClient } from '../../../protocols/smpp/client-session';
 import type { SmppConnectParams } from '../../../protocols/smpp/client-session';
 import { CommandStatus, Tlv } from '../../../protocols/smpp/constants';
 import { getTlv } from '../../../protocols/smpp/pdu';
-import type { DeliverSm, SubmitSm } from '../../../protocols/smpp/pdu';
+import type { DeliverSm } from '../../../protocols/smpp/pdu';
 import { receiptFromDeliverSm } from '../../../protocols/smpp/receipt-text';
 import type { SmppSession, SmppSessionOptions } from '../../../protocols/smpp/session';
 import { FakeClock } from '../../../protocols/wire/clock';
@@ -15,34 +11,10 @@ import { Personas } from '../../../simulators/smpp/personas';
 import type { Persona } from '../../../simulators/smpp/personas';
 import { startSmppSimulator } from '../../../simulators/smpp/simulator';
 import type { SmppSimulator } from '../../../simulators/smpp/simulator';
+import { submitSm as submit } from '../../helpers/smpp-pdus';
+import { selfSignedCert } from '../../helpers/test-cert';
 
 const quiet: SmppSessionOptions = { enquireLinkIntervalMs: 0 };
-
-function submit(over: Partial<SubmitSm> = {}): SubmitSm {
-  return {
-    command: 'submit_sm',
-    commandStatus: 0,
-    sequenceNumber: 0,
-    serviceType: '',
-    sourceAddrTon: 5,
-    sourceAddrNpi: 0,
-    sourceAddr: 'ACME',
-    destAddrTon: 1,
-    destAddrNpi: 1,
-    destinationAddr: '447700900123',
-    esmClass: 0,
-    protocolId: 0,
-    priorityFlag: 0,
-    scheduleDeliveryTime: '',
-    validityPeriod: '',
-    registeredDelivery: 0,
-    replaceIfPresentFlag: 0,
-    dataCoding: 0,
-    smDefaultMsgId: 0,
-    shortMessage: Buffer.from('Hello world', 'latin1'),
-    ...over,
-  };
-}
 
 describe('SMPP simulator over loopback', () => {
   let sim: SmppSimulator | undefined;
@@ -221,29 +193,21 @@ describe('SMPP simulator over loopback', () => {
 });
 
 describe('SMPP simulator over TLS', () => {
-  let dir: string | undefined;
   let sim: SmppSimulator | undefined;
   let client: SmppSession | undefined;
 
   afterAll(async () => {
     if (client && client.state !== 'closed') client.transport.destroy();
     await sim?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('binds and submits over TLS with a self-signed certificate generated for the test', async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-smpp-tls-'));
-    const key = path.join(dir, 'test-only-key.pem');
-    const cert = path.join(dir, 'test-only-cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'], {
-      stdio: 'ignore',
-    });
-    const certPem = fs.readFileSync(cert);
+    const { key, cert: certPem } = selfSignedCert();
     sim = await startSmppSimulator({
       port: 0,
       systemId: 'esme1',
       password: 'secret',
-      tls: { key: fs.readFileSync(key), cert: certPem },
+      tls: { key, cert: certPem },
     });
     client = await connectClient(
       { host: '127.0.0.1', port: sim.port, systemId: 'esme1', password: 'secret', bindType: 'transceiver', tls: { ca: certPem, servername: 'localhost' } },

@@ -1,7 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { loginUcpClient, connectUcpClient } from '../../../protocols/ucp/client';
 import { contentOf } from '../../../protocols/ucp/content';
 import { submitsFromText } from '../../../protocols/ucp/message';
@@ -14,6 +10,7 @@ import { ConnectionClosedError, PduDecodeError, RemoteError, TimeoutError } from
 import { UcpPersonas, type UcpPersona } from '../../../simulators/ucp/personas';
 import { UcpSimulator, startUcpSimulator, type RunningUcpSimulator } from '../../../simulators/ucp/simulator';
 import { pair, settle } from '../../protocols/ucp/helpers';
+import { selfSignedCert } from '../../helpers/test-cert';
 
 const USER = '4477009000';
 const PASSWORD = 'secret';
@@ -213,23 +210,17 @@ describe('UCP simulator personas on a fake clock', () => {
 });
 
 describe('UCP over TLS', () => {
-  let dir: string | undefined;
   let sim: RunningUcpSimulator | undefined;
   let client: UcpSession | undefined;
 
   afterAll(async () => {
     await client?.close();
     await sim?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('logs in and submits over TLS with a self-signed certificate generated for the test', async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-ucp-tls-'));
-    const key = path.join(dir, 'test-only-key.pem');
-    const cert = path.join(dir, 'test-only-cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
-    const certPem = fs.readFileSync(cert);
-    sim = await startUcpSimulator({ port: 0, user: USER, password: PASSWORD, tls: { key: fs.readFileSync(key), cert: certPem } });
+    const { key, cert: certPem } = selfSignedCert();
+    sim = await startUcpSimulator({ port: 0, user: USER, password: PASSWORD, tls: { key, cert: certPem } });
     client = await connectUcpClient({ host: '127.0.0.1', port: sim.port, tls: { ca: certPem, servername: 'localhost' }, login: { oadc: USER, password: PASSWORD } }, { keepAliveIntervalMs: 0 });
     const [op] = submitsFromText({ to: '447700900123', from: USER, text: 'over TLS' });
     await expect(client.send(op!)).resolves.toMatchObject({ result: { ack: true } });
