@@ -1,5 +1,4 @@
-import { closeSync, fdatasync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, fdatasync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { FINAL_STATES, type Message, type MessageId, type MessageState } from '../../../routing/message';
 import type { Clock, MessageStore, OwedReceipt, StoreStats, StoredReceipt } from '../../../routing/ports';
@@ -19,10 +18,10 @@ import {
   type OwedRow,
   type PartRow,
 } from './row-mapping';
-import { DDL, SCHEMA_VERSION } from './schema-sql';
+import { openStoreDb } from './open-db';
 import { WalCheckpointer, type CheckpointStats } from './wal-checkpointer';
 import type { SqliteStoreOptions } from './options';
-import { prepareStatements, type Statements, type Stmt } from './statements';
+import type { Statements, Stmt } from './statements';
 
 export { normaliseSmscId } from '../../ids';
 
@@ -64,33 +63,11 @@ export class SqliteMessageStore implements MessageStore {
     this.clock = opts.clock ?? { now: () => Date.now() };
     this.checkpointEveryOps = opts.checkpointEveryOps ?? CHECKPOINT_EVERY_OPS;
     this.walForceFrames = opts.walForceFrames ?? WAL_FORCE_FRAMES;
-    if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
-    try {
-      this.db = new Database(opts.path);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
-      this.db.pragma('temp_store = MEMORY');
-      this.db.pragma('cache_size = -65536');
-    } catch (err) {
-      throw new StoreError(`cannot open store at ${opts.path}`, { cause: err });
-    }
-    const hasMeta = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
-    const version = hasMeta ? this.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() : undefined;
-    if (hasMeta && version !== String(SCHEMA_VERSION)) {
-      this.db.close();
-      throw new StoreError(`store at ${opts.path} has schema version ${String(version)}, this build needs ${SCHEMA_VERSION}`);
-    }
-    try {
-      this.db.exec(DDL);
-      this.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
-      this.s = prepareStatements(this.db);
-    } catch (err) {
-      throw new StoreError(`cannot open store at ${opts.path}`, { cause: err });
-    }
-    const maxId = (this.db.prepare('SELECT max(id) FROM messages').pluck().get() as number | null) ?? 0;
-    const hwm = Number(this.db.prepare("SELECT value FROM meta WHERE key = 'id_high_water'").pluck().get() ?? 0);
-    this.lastId = Math.max(maxId, hwm);
-    this.unfinishedCount = this.db.prepare('SELECT count(*) FROM messages WHERE open = 1').pluck().get() as number;
+    const opened = openStoreDb(opts.path);
+    this.db = opened.db;
+    this.s = opened.statements;
+    this.lastId = opened.lastId;
+    this.unfinishedCount = opened.unfinished;
     if (opts.synchronous === 'FULL' && opts.path !== ':memory:') {
       try {
         this.walFd = openSync(`${opts.path}-wal`, 'r+');
