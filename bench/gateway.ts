@@ -23,6 +23,7 @@ import type { SubmitSm } from '../protocols/smpp/pdu';
 import type { SmppSession } from '../protocols/smpp/session';
 import { exited, spawnUntil } from './lib/child';
 import { flagValue, hasFlag, machineInfo, percentile, printJsonLast, printMachine, printTable } from './lib/report';
+import { benchSubmitSm } from './lib/smpp-submit';
 
 const ROOT = resolve(__dirname, '..');
 const seconds = Number(flagValue('seconds') ?? 60);
@@ -84,28 +85,11 @@ routes:
 }
 
 function submitPdu(i: number): SubmitSm {
-  return {
-    command: 'submit_sm',
-    commandStatus: 0,
-    sequenceNumber: 0,
-    serviceType: '',
-    sourceAddrTon: 5,
-    sourceAddrNpi: 0,
-    sourceAddr: 'BENCH',
-    destAddrTon: 1,
-    destAddrNpi: 1,
+  return benchSubmitSm({
     destinationAddr: `4477009${String(i % 100000).padStart(5, '0')}`,
-    esmClass: 0,
-    protocolId: 0,
-    priorityFlag: 0,
-    scheduleDeliveryTime: '',
-    validityPeriod: '',
     registeredDelivery: 1,
-    replaceIfPresentFlag: 0,
-    dataCoding: 0,
-    smDefaultMsgId: 0,
     shortMessage: Buffer.from(`Benchmark message number ${i} from the Tollgate gateway bench, 80 characters long.`),
-  };
+  });
 }
 
 async function main(): Promise<void> {

@@ -10,30 +10,10 @@ import { startSmppSimulator } from '../../simulators/smpp/simulator';
 import type { SmppSimulator } from '../../simulators/smpp/simulator';
 import { smppConnector, startHarness, until } from './helpers/gateway-harness';
 import type { Harness } from './helpers/gateway-harness';
+import { submitSm } from '../helpers/smpp-pdus';
 
 function submit(text: string): SubmitSm {
-  return {
-    command: 'submit_sm',
-    commandStatus: 0,
-    sequenceNumber: 0,
-    serviceType: '',
-    sourceAddrTon: 5,
-    sourceAddrNpi: 0,
-    sourceAddr: 'ACME',
-    destAddrTon: 1,
-    destAddrNpi: 1,
-    destinationAddr: '447700900123',
-    esmClass: 0,
-    protocolId: 0,
-    priorityFlag: 0,
-    scheduleDeliveryTime: '',
-    validityPeriod: '',
-    registeredDelivery: 1,
-    replaceIfPresentFlag: 0,
-    dataCoding: 0,
-    smDefaultMsgId: 0,
-    shortMessage: Buffer.from(text),
-  };
+  return submitSm({ registeredDelivery: 1, shortMessage: Buffer.from(text) });
 }
 
 describe('partner SMPP server: TLS listener, submit_multi and data_sm, graceful shutdown', () => {

@@ -7,34 +7,13 @@ import { getTlv } from '../../../protocols/smpp/pdu';
 import type { SubmitMulti, SubmitSm } from '../../../protocols/smpp/pdu';
 import { parseReceiptText } from '../../../protocols/smpp/receipt-text';
 import { parseUdh } from '../../../protocols/wire/udh';
+import { submitSm } from '../../helpers/smpp-pdus';
 
 const NOW = Date.UTC(2024, 0, 15, 12, 30, 0);
 const ctx = { id: '1001', partnerId: 'acme', now: NOW, defaultValidityMs: 48 * 3_600_000 };
 
 function submit(over: Partial<SubmitSm> = {}): SubmitSm {
-  return {
-    command: 'submit_sm',
-    commandStatus: 0,
-    sequenceNumber: 3,
-    serviceType: '',
-    sourceAddrTon: 5,
-    sourceAddrNpi: 0,
-    sourceAddr: 'ACME',
-    destAddrTon: 1,
-    destAddrNpi: 1,
-    destinationAddr: '447700900123',
-    esmClass: 0,
-    protocolId: 0,
-    priorityFlag: 0,
-    scheduleDeliveryTime: '',
-    validityPeriod: '',
-    registeredDelivery: 1,
-    replaceIfPresentFlag: 0,
-    dataCoding: 0,
-    smDefaultMsgId: 0,
-    shortMessage: Buffer.from('Hello'),
-    ...over,
-  };
+  return submitSm({ sequenceNumber: 3, registeredDelivery: 1, shortMessage: Buffer.from('Hello'), ...over });
 }
 
 function built(over: Partial<SubmitSm> = {}) {
