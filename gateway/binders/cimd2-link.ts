@@ -11,16 +11,10 @@ import type { InboundRequest } from '../../protocols/session/types';
 import type { Cimd2Reply } from '../../protocols/cimd2/session-types';
 import { gsm7Decode } from '../../protocols/wire/gsm7';
 import { encodingForDataCoding } from '../../protocols/wire/text';
-import {
-  ConnectionClosedError,
-  EncodeError,
-  RemoteError,
-  SessionStateError,
-  TimeoutError,
-  WindowFullError,
-} from '../../protocols/wire/errors';
+import { RemoteError } from '../../protocols/wire/errors';
 import type { Message, MessagePart } from '../../routing/message';
 import type { DispatchJob, LinkFactory, LinkHandlers, LinkSession, SubmitFailure } from './link';
+import { classifyLocalError, splitPartUdh } from './link-errors';
 
 export interface Cimd2LinkOptions {
   host: string;
@@ -47,24 +41,13 @@ export function classifyCimd2Error(err: unknown): SubmitFailure {
     if (code === ErrorCode.TEMPORARY_CONGESTION) return { kind: 'throttled', code: 'CIMD2_900_10' };
     return { kind: TEMPORARY.has(code) ? 'temporary' : 'permanent', code: `CIMD2_900_${code}` };
   }
-  // The message itself cannot be put on this protocol's wire: retrying will not help.
-  if (err instanceof EncodeError) return { kind: 'permanent', code: 'ENCODE' };
-  if (err instanceof TimeoutError) return { kind: 'timeout', code: 'TIMEOUT' };
-  if (err instanceof ConnectionClosedError) return { kind: 'link', code: 'LINK_DOWN' };
-  if (err instanceof SessionStateError || err instanceof WindowFullError) return { kind: 'temporary', code: err.code };
-  return { kind: 'temporary', code: err instanceof Error ? err.name : 'ERROR' };
+  return classifyLocalError(err);
 }
 
 
 /** 03 submit for one part: GSM text in 033, anything else as octets in 034 with 030; the UDH in 032. */
 export function cimd2SubmitForPart(msg: Message, part: MessagePart): Cimd2Packet {
-  let udh: Buffer | undefined;
-  let payload = part.body;
-  if (part.udhi && part.body.length > 0) {
-    const len = part.body[0]! + 1;
-    udh = part.body.subarray(0, len);
-    payload = part.body.subarray(len);
-  }
+  const { udh, payload } = splitPartUdh(part);
   const gsm = encodingForDataCoding(msg.dataCoding) === 'gsm7';
   return submit({
     destinations: [msg.destination.addr],

@@ -6,16 +6,10 @@ import { isReceipt, receiptFromDeliverSm } from '../../protocols/smpp/receipt-te
 import { errorResponseFor } from '../../protocols/smpp/responses';
 import type { SmppInboundRequest, SmppSession, SmppSessionOptions } from '../../protocols/smpp/session';
 import type { BindType } from '../../protocols/smpp/states';
-import {
-  ConnectionClosedError,
-  EncodeError,
-  RemoteError,
-  SessionStateError,
-  TimeoutError,
-  WindowFullError,
-} from '../../protocols/wire/errors';
+import { RemoteError } from '../../protocols/wire/errors';
 import { submitSmForPart } from '../adapters/smpp-mt';
 import type { DispatchJob, LinkFactory, LinkHandlers, LinkSession, SubmitFailure } from './link';
+import { classifyLocalError } from './link-errors';
 
 export interface SmppLinkOptions {
   host: string;
@@ -44,12 +38,7 @@ export function classifySmppError(err: unknown): SubmitFailure {
     if (status === CommandStatus.ESME_RTHROTTLED) return { kind: 'throttled', code: 'ESME_RTHROTTLED' };
     return { kind: TEMPORARY.has(status) ? 'temporary' : 'permanent', code: statusName(status) };
   }
-  // The message itself cannot be put on this protocol's wire: retrying will not help.
-  if (err instanceof EncodeError) return { kind: 'permanent', code: 'ENCODE' };
-  if (err instanceof TimeoutError) return { kind: 'timeout', code: 'TIMEOUT' };
-  if (err instanceof ConnectionClosedError) return { kind: 'link', code: 'LINK_DOWN' };
-  if (err instanceof SessionStateError || err instanceof WindowFullError) return { kind: 'temporary', code: err.code };
-  return { kind: 'temporary', code: err instanceof Error ? err.name : 'ERROR' };
+  return classifyLocalError(err);
 }
 
 class SmppLinkSession implements LinkSession {

@@ -1,13 +1,6 @@
 import type { ConnectionOptions } from 'node:tls';
 import { encodingForDataCoding } from '../../protocols/wire/text';
-import {
-  ConnectionClosedError,
-  EncodeError,
-  RemoteError,
-  SessionStateError,
-  TimeoutError,
-  WindowFullError,
-} from '../../protocols/wire/errors';
+import { RemoteError } from '../../protocols/wire/errors';
 import { originatorFields } from '../../protocols/ucp/address';
 import { connectUcpClient } from '../../protocols/ucp/client';
 import { encodeTMsg } from '../../protocols/ucp/content';
@@ -18,6 +11,7 @@ import type { UcpInboundRequest, UcpSession, UcpSessionOptions } from '../../pro
 import { xserOf } from '../../protocols/ucp/xser';
 import type { Message, MessagePart } from '../../routing/message';
 import type { DispatchJob, LinkFactory, LinkHandlers, LinkSession, SubmitFailure } from './link';
+import { classifyLocalError, splitPartUdh } from './link-errors';
 
 export interface UcpLinkOptions {
   host: string;
@@ -38,12 +32,7 @@ export function classifyUcpError(err: unknown): SubmitFailure {
     const ec = String(err.status).padStart(2, '0');
     return { kind: TEMPORARY_EC.has(ec) ? 'temporary' : 'permanent', code: `UCP_NACK_${ec}` };
   }
-  // The message itself cannot be put on this protocol's wire: retrying will not help.
-  if (err instanceof EncodeError) return { kind: 'permanent', code: 'ENCODE' };
-  if (err instanceof TimeoutError) return { kind: 'timeout', code: 'TIMEOUT' };
-  if (err instanceof ConnectionClosedError) return { kind: 'link', code: 'LINK_DOWN' };
-  if (err instanceof SessionStateError || err instanceof WindowFullError) return { kind: 'temporary', code: err.code };
-  return { kind: 'temporary', code: err instanceof Error ? err.name : 'ERROR' };
+  return classifyLocalError(err);
 }
 
 /**
@@ -53,13 +42,7 @@ export function classifyUcpError(err: unknown): SubmitFailure {
 export function ucpSubmitForPart(msg: Message, part: MessagePart): UcpOutgoing {
   const adc = msg.destination.addr.replace(/^\+/, '');
   const sender = originatorFields(msg.source.addr);
-  let udh: Buffer | undefined;
-  let payload = part.body;
-  if (part.udhi && part.body.length > 0) {
-    const len = part.body[0]! + 1;
-    udh = part.body.subarray(0, len);
-    payload = part.body.subarray(len);
-  }
+  const { udh, payload } = splitPartUdh(part);
   const f = { ...empty5x(), adc, oadc: sender.oadc, otoa: sender.otoa, nrq: '1', nt: '3' };
   if (encodingForDataCoding(msg.dataCoding) === 'gsm7') {
     f.mt = '3';
