@@ -3,7 +3,7 @@
  * synchronous FULL) -> SMPP simulator with receipts (child process) -> receipts back to the partner.
  *
  *   npm run bench:gateway [-- --seconds 60] [-- --window 500] [-- --binds 1] [-- --rate N] [-- --sync NORMAL]
- *     [-- --commit-delay-ms 2] [-- --commit-max-batch 2000] [-- --connector-binds 2] [-- --node-flags "--max-semi-space-size=64"] [-- --cpu-prof] [-- --json]
+ *     [-- --commit-delay-ms 2] [-- --commit-max-batch 2000] [-- --store-worker false] [-- --connector-binds 2] [-- --node-flags "--max-semi-space-size=64"] [-- --cpu-prof] [-- --json]
  *
  * Without --rate the partner keeps its window full (throughput; latency is then window / rate by Little's law).
  * With --rate N it offers N submits/s, which shows the accept latency below saturation.
@@ -13,7 +13,7 @@
 import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { connectClient } from '../protocols/smpp/client-session';
@@ -24,8 +24,9 @@ import type { SmppSession } from '../protocols/smpp/session';
 import { exited, spawnUntil } from './lib/child';
 import { flagValue, hasFlag, machineInfo, percentile, printJsonLast, printMachine, printTable } from './lib/report';
 import { benchSubmitSm } from './lib/smpp-submit';
+import { BENCH_ROOT, tsScript } from './lib/session-bench';
 
-const ROOT = resolve(__dirname, '..');
+const ROOT = BENCH_ROOT;
 const seconds = Number(flagValue('seconds') ?? 60);
 const window = Number(flagValue('window') ?? 500);
 const binds = Number(flagValue('binds') ?? 1);
@@ -34,6 +35,8 @@ const drainSeconds = 30;
 const synchronous = flagValue('sync') === 'NORMAL' ? 'NORMAL' : 'FULL';
 const commitMaxBatch = Number(flagValue('commit-max-batch') ?? 2000);
 const commitDelayMs = Number(flagValue('commit-delay-ms') ?? 2);
+/** --store-worker false runs the store's statements on the gateway's main thread. */
+const storeWorker = flagValue('store-worker') !== 'false';
 const cpuProf = hasFlag('cpu-prof');
 const offeredRate = Number(flagValue('rate') ?? 0);
 /** Copies the gateway's stdout (JSON logs, --trace-gc output...) to this file. */
@@ -69,7 +72,7 @@ function peakRssMb(pid: number): number {
 
 function configYaml(dir: string, simPort: number): string {
   return `node: { id: bench, dataDir: ${JSON.stringify(dir)} }
-store: { synchronous: ${synchronous}, groupCommitMaxDelayMs: ${commitDelayMs}, groupCommitMaxBatch: ${commitMaxBatch} }
+store: { synchronous: ${synchronous}, groupCommitMaxDelayMs: ${commitDelayMs}, groupCommitMaxBatch: ${commitMaxBatch}, worker: ${storeWorker} }
 admin: { host: 127.0.0.1, port: 0 }
 log: { level: info }
 smppServer: { host: 127.0.0.1, port: 0, windowSize: ${Math.max(window, 100)}, enquireLinkIntervalMs: 60000 }
@@ -94,8 +97,7 @@ function submitPdu(i: number): SubmitSm {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
-  const tsxArgs = ['--import', 'tsx'];
-  const sim = await spawnUntil(process.execPath, [...tsxArgs, join(ROOT, 'bench/gateway-sim-runner.ts'), 'happy'], /^PORT (\d+)/, { cwd: ROOT });
+  const sim = await spawnUntil(process.execPath, tsScript('bench/gateway-sim-runner.ts', 'happy'), /^PORT (\d+)/, { cwd: ROOT });
   const simPort = Number(sim.match[1]);
   const cfgPath = join(dir, 'bench.yaml');
   writeFileSync(cfgPath, configYaml(dir, simPort));
@@ -232,7 +234,9 @@ async function main(): Promise<void> {
 
   const db = new Database(join(dir, 'tollgate.sqlite'), { readonly: true });
   const states = db.prepare("SELECT state, count(*) AS n FROM messages WHERE direction = 'mt' GROUP BY state").all() as { state: string; n: number }[];
-  const owed = (db.prepare('SELECT count(*) FROM owed_receipts').pluck().get() as number) ?? 0;
+  const owed =
+    ((db.prepare('SELECT count(*) FROM messages WHERE receipt_owed <> 0').pluck().get() as number) ?? 0) +
+    ((db.prepare('SELECT count(*) FROM message_parts WHERE owed = 1').pluck().get() as number) ?? 0);
   db.close();
   const byState: Record<string, number> = {};
   for (const s of states) byState[s.state] = s.n;
@@ -272,7 +276,7 @@ async function main(): Promise<void> {
   ]);
   process.stdout.write(`store states: ${JSON.stringify(byState)}\n`);
   if (gwLog.size > 0) process.stdout.write(`gateway warnings/errors: ${JSON.stringify(Object.fromEntries(gwLog))}\n`);
-  process.stdout.write(`gateway store commits: ${JSON.stringify(statsEnd['commits'])}\n`);
+  process.stdout.write(`gateway store commits: ${JSON.stringify(statsEnd['commits'])}, SMSC id writes folded into receipts: ${String(statsEnd['foldedSmscWrites'])}\n`);
   if (statsEnd['checkpoints'] !== undefined) {
     process.stdout.write(`gateway WAL checkpoints (worker): ${JSON.stringify(statsEnd['checkpoints'])}\n`);
   }

@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasFlag, machineInfo, percentile, printJsonLast, printTable } from './lib/report';
 import type { FromChild, GatewayStats, SmscStats, ToChild } from './mo-ipc';
+import { BENCH_ROOT, tsScript } from './lib/session-bench';
 
-const ROOT = join(__dirname, '..');
+const ROOT = BENCH_ROOT;
 const SECRET = 'bench-secret-0123456789';
 
 function arg(name: string, dflt: number): number {
@@ -27,7 +28,8 @@ function argStr(name: string, dflt: string): string {
 
 function start(file: string, args: string[]): ChildProcess {
   const prof = argStr('profile', '') === file ? ['--cpu-prof', `--cpu-prof-dir=${argStr('profile-dir', tmpdir())}`] : [];
-  return fork(join(ROOT, 'bench', file), args, { execArgv: ['--import', 'tsx', ...prof], cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const [runner, ...rest] = tsScript(join('bench', file), ...args);
+  return fork(runner!, rest, { execArgv: prof, cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
 function next<T extends FromChild['ev']>(child: ChildProcess, ev: T, timeoutMs: number): Promise<Extract<FromChild, { ev: T }>> {

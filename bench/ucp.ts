@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { connectUcpClient } from '../protocols/ucp/client';
 import { submitsFromText } from '../protocols/ucp/message';
 import { flagValue, hasFlag, machineInfo, printJsonLast, printMachine, printTable } from './lib/report';
-import { BENCH_ROOT, fromPromise, headlineJson, measure, resultJson, resultRow, runBench, startSimRunner, stopSimRunner, windowCounts } from './lib/session-bench';
+import { BENCH_ROOT, fromPromise, tsScript, headlineJson, measure, resultJson, resultRow, runBench, startSimRunner, stopSimRunner, windowCounts } from './lib/session-bench';
 import type { RunResult } from './lib/session-bench';
 
 async function run(windows: number[], counts: Map<number, number>, externalPort?: number): Promise<RunResult[]> {
@@ -38,7 +38,7 @@ async function run(windows: number[], counts: Map<number, number>, externalPort?
 
 /** msg/s of our SMPP session at window 100 on this machine, from bench/smpp.ts --json. */
 function smppFigure(count: number): number | undefined {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join('bench', 'smpp.ts'), '--json', '--windows', '100', '--count', String(count)], {
+  const r = spawnSync(process.execPath, tsScript(path.join('bench', 'smpp.ts'), '--json', '--windows', '100', '--count', String(count)), {
     cwd: BENCH_ROOT,
     encoding: 'utf8',
     timeout: 300_000,

@@ -75,6 +75,11 @@ export const StoreSchema = z
     groupCommitMaxDelayMs: intAtLeast(0).default(2),
     /** A batch reaching this many operations is committed at once. */
     groupCommitMaxBatch: intAtLeast(1).default(2000),
+    /**
+     * true: the connection, statements, commits and fsyncs run in a worker thread, off the event loop that moves
+     * messages. false: all on the main thread (WAL checkpoints still in a small worker).
+     */
+    worker: z.boolean().default(true),
     retentionHours: intAtLeast(1).default(72),
     purgeIntervalMs: intAtLeast(1000).default(600_000),
   })

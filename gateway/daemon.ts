@@ -298,6 +298,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       uptimeS: process.uptime(),
       store: store.stats(),
       commits: store.commitStats(),
+      foldedSmscWrites: store.foldedSmscWrites,
       checkpoints: store.checkpointStats(),
       connectors: [...connectors.values()].map((c) => ({ id: c.id, binds: c.bindsUp, queued: c.queued, inFlight: c.inFlight })),
       receipts: { indexed: correlator.index.size, parked: correlator.parked, unmatched: correlator.unmatched, forwarding: forwarder.inFlight },

@@ -71,7 +71,8 @@ export interface Message {
   /** Set when a retry follows a submit whose response never came: the SMSC may have it twice. */
   possibleDuplicate: boolean;
   lastError?: string;
-  /** Receipt owed to the partner: pending until it is delivered to the partner's bind / callback. */
+  /** Read back from the store: a receipt for this message (or one of its parts) is still owed to the partner. Set by
+   *  the store when it records a receipt (recordReceipt), not by insert or update. */
   receiptOwed: boolean;
   /** Pass-through optional parameters the adapters keep (e.g. SMPP TLVs) as tag -> hex. */
   extras?: Record<string, string>;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ChildProcess } from 'node:child_process';
@@ -9,7 +10,19 @@ import { flagValue, percentile } from './report';
  * process, N requests kept outstanding per window, latency per request, one result row per window.
  */
 
-export const BENCH_ROOT = path.resolve(__dirname, '..', '..');
+/** The checkout's root: found upward from here, since a bundled bench sees its entry's __dirname, not this file's. */
+export const BENCH_ROOT = findRoot(__dirname);
+
+function findRoot(from: string): string {
+  let dir = from;
+  for (let i = 0; i < 6 && !existsSync(path.join(dir, 'package.json')); i++) dir = path.dirname(dir);
+  return dir;
+}
+
+/** Node arguments that run a TypeScript file the way the benches run: bundled in memory by bin/run-ts.js. */
+export function tsScript(file: string, ...args: string[]): string[] {
+  return [path.join(BENCH_ROOT, 'bin', 'run-ts.js'), path.resolve(BENCH_ROOT, file), ...args];
+}
 
 /** Issues one request and calls `done` once with whether it succeeded. */
 export type OneRequest = (done: (ok: boolean) => void) => void;
@@ -100,9 +113,9 @@ export function windowCounts(): { big: number; counts: Map<number, number> } {
   return { big, counts };
 }
 
-/** Starts `bench/<runner>` under tsx and waits for its `PORT <n>` line. */
+/** Starts `bench/<runner>` (bundled, see tsScript) and waits for its `PORT <n>` line. */
 export async function startSimRunner(runner: string, args: string[] = []): Promise<{ port: number; child: ChildProcess }> {
-  const { child, match } = await spawnUntil(process.execPath, ['--import', 'tsx', path.join('bench', runner), ...args], /PORT (\d+)/, {
+  const { child, match } = await spawnUntil(process.execPath, tsScript(path.join('bench', runner), ...args), /PORT (\d+)/, {
     cwd: BENCH_ROOT,
   });
   return { port: Number(match[1]), child };

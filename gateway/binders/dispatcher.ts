@@ -81,7 +81,7 @@ export class MtDispatcher {
     part.state = 'submitted';
     // Not awaited: the receipt path does not depend on it. Queued before the receipt a parked early receipt
     // records in onSubmitted, so the store applies them in that order.
-    this.store.updatePart(msg.id, part.seq, { state: 'submitted', smscMessageId }).catch((err: unknown) =>
+    this.store.updatePart(msg.id, part.seq, { state: 'submitted', smscMessageId, connectorId }).catch((err: unknown) =>
       this.obs.log('error', 'store updatePart failed', { messageId: msg.id, err: String(err) }),
     );
     this.sink.onSubmitted(connectorId, smscMessageId, msg, part.seq);

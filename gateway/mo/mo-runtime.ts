@@ -52,8 +52,8 @@ export interface MoRuntimeOptions {
   host: MoHost;
   config: DeepReadonly<MoConfig>;
   /**
-   * The message store's SQLite file (the MO tables go in the same file) or an open handle. When `host.store` is the
-   * SqliteMessageStore, its connection and committer are used instead of opening the file again.
+   * The message store's SQLite file (the MO tables go in the same file) or an open MoDb. When `host.store` is the
+   * SqliteMessageStore, its ops committer is used instead of opening the file again.
    */
   database: string | MoDb;
   synchronous?: 'FULL' | 'NORMAL';
@@ -79,13 +79,12 @@ export async function startMoRuntime(o: MoRuntimeOptions): Promise<MoRuntime> {
   const clock = o.clock ?? systemClock;
   const cfg = o.config;
   const obs = o.observer ?? nullMoObserver;
-  // The daemon's SQLite store lends its connection and committer: one transaction stream, one fsync, per batch.
-  const shared = o.host.store instanceof SqliteMessageStore ? o.host.store.shared() : undefined;
+  // The daemon's SQLite store runs the MO ops in its own transactions (and its worker): one fsync per batch.
   const mo: MoDb =
     typeof o.database !== 'string'
       ? o.database
-      : shared !== undefined
-        ? openMoDb({ database: shared.db, committer: shared.committer })
+      : o.host.store instanceof SqliteMessageStore
+        ? openMoDb({ committer: o.host.store.shared() })
         : openMoDb({ database: o.database, synchronous: o.synchronous ?? 'FULL' });
   const services: MoService[] = cfg.services.map((s) => {
     const svc: MoService = { id: s.id, shortNumber: s.shortNumber, partner: s.partner, handler: { kind: s.handler.kind } };

@@ -69,6 +69,7 @@ describe('loadConfig', () => {
       groupCommitMaxBatch: 2000,
       retentionHours: 72,
       purgeIntervalMs: 600_000,
+      worker: true,
     });
     expect(c.admin).toEqual({ host: '127.0.0.1', port: 8080 });
     expect(c.log).toEqual({ level: 'info' });

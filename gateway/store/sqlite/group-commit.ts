@@ -70,6 +70,10 @@ export class GroupCommitter {
   private readers: (Deferred | undefined)[] = [];
   private results: unknown[] = [];
   private len = 0;
+  /** Counts flushes: an op queued in generation g is still waiting while generation === g. */
+  private gen = 0;
+  /** Position of the last read queued in the current batch, -1 if none. */
+  private lastRead = -1;
   private batchPromise: Promise<void> | undefined;
   private batchResolve: (() => void) | undefined;
   private batchReject: ((e: unknown) => void) | undefined;
@@ -106,6 +110,19 @@ export class GroupCommitter {
     return this.len;
   }
 
+  /** Which batch the next op joins; it changes when the current one is flushed. */
+  get generation(): number {
+    return this.gen;
+  }
+
+  /**
+   * True while the write queued at `position` in `generation` has not run and no read has been queued after it:
+   * its owner may then fold it into a later write of the same batch without any reader seeing the difference.
+   */
+  stillFoldable(generation: number, position: number): boolean {
+    return generation === this.gen && this.lastRead < position;
+  }
+
   /** Queues a write; the promise resolves once the batch holding it is committed. */
   write(fn: OpFn, a?: unknown, b?: unknown, c?: unknown): Promise<void> {
     if (this.closedError) return Promise.reject(this.closedError);
@@ -137,6 +154,8 @@ export class GroupCommitter {
     const n = this.len;
     if (n === 0) return;
     this.cancelSchedule();
+    this.gen++;
+    this.lastRead = -1;
     const resolveBatch = this.batchResolve;
     const rejectBatch = this.batchReject;
     this.batchPromise = this.batchResolve = this.batchReject = undefined;
@@ -242,6 +261,7 @@ export class GroupCommitter {
 
   private push(fn: OpFn, a: unknown, b: unknown, c: unknown, reader: Deferred | undefined): void {
     const i = this.len++;
+    if (reader !== undefined) this.lastRead = i;
     this.fns[i] = fn;
     this.as[i] = a;
     this.bs[i] = b;

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from '../store-error';
-import { DDL, SCHEMA_VERSION } from './schema-sql';
+import { DDL, MIGRATE_2_TO_3, SCHEMA_VERSION } from './schema-sql';
 import { prepareStatements, type Statements } from './statements';
 
 export interface OpenedStoreDb {
@@ -15,8 +15,8 @@ export interface OpenedStoreDb {
 }
 
 /**
- * Opens (or creates) the message database in WAL mode and checks its schema version: a store written by another
- * schema version is refused rather than misread.
+ * Opens (or creates) the message database in WAL mode and checks its schema version: a store of schema 2 is
+ * migrated in one transaction, one of any other version is refused rather than misread.
  */
 export function openStoreDb(path: string): OpenedStoreDb {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -32,7 +32,16 @@ export function openStoreDb(path: string): OpenedStoreDb {
     throw new StoreError(`cannot open store at ${path}`, { cause: err });
   }
   const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
-  const version = hasMeta ? db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() : undefined;
+  let version = hasMeta ? db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() : undefined;
+  if (version === '2') {
+    try {
+      db.transaction(() => db.exec(MIGRATE_2_TO_3))();
+      version = String(SCHEMA_VERSION);
+    } catch (err) {
+      db.close();
+      throw new StoreError(`cannot migrate the store at ${path} from schema 2 to ${SCHEMA_VERSION}`, { cause: err });
+    }
+  }
   if (hasMeta && version !== String(SCHEMA_VERSION)) {
     db.close();
     throw new StoreError(`store at ${path} has schema version ${String(version)}, this build needs ${SCHEMA_VERSION}`);

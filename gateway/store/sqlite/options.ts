@@ -20,6 +20,11 @@ export interface SqliteStoreOptions {
   /** WAL size (4 KiB frames) past which a checkpoint runs as the sync, holding commits, so the WAL restarts. Default 4096. */
   walForceFrames?: number;
   clock?: Clock;
+  /**
+   * Run the connection, its statements, commits and fsyncs in the store's worker thread (default true; ':memory:'
+   * always runs on this thread). false keeps everything on the main thread's connection.
+   */
+  worker?: boolean;
 }
 
 /** Store options from the `store` section of the config. */
@@ -28,8 +33,10 @@ export function storeOptionsFromConfig(store: {
   synchronous: 'FULL' | 'NORMAL';
   groupCommitMaxDelayMs: number;
   groupCommitMaxBatch: number;
+  worker?: boolean;
 }): SqliteStoreOptions {
   return {
+    worker: store.worker ?? true,
     path: store.path,
     synchronous: store.synchronous,
     groupCommitMaxDelayMs: store.groupCommitMaxDelayMs,

@@ -1,4 +1,6 @@
-import type { Message, MessagePart, MessageState } from '../../../routing/message';
+import { FINAL_STATES, type Message, type MessagePart, type MessageState } from '../../../routing/message';
+import { normaliseSmscId } from '../../ids';
+import { asBuffer } from './op-committer';
 import type { OwedReceipt } from '../../../routing/ports';
 import { StoreError } from '../store-error';
 
@@ -21,7 +23,7 @@ export interface MessageRow {
   protocol_id: number;
   priority: number;
   registered_delivery: number;
-  body: Buffer;
+  body: Uint8Array;
   concat_ref: number | null;
   concat_total: number | null;
   concat_seq: number | null;
@@ -44,10 +46,11 @@ export interface MessageRow {
 export interface PartRow {
   message_id: number;
   seq: number;
-  body: Buffer | null;
+  body: Uint8Array | null;
   udhi: number;
   smsc_id: string | null;
   state: string;
+  owed: number | null;
 }
 
 export interface OwedRow {
@@ -88,6 +91,35 @@ export const INSERT_MESSAGE_SQL = `INSERT INTO messages (id, direction, partner_
 
 export const INSERT_PART_SQL = `INSERT INTO message_parts (message_id, seq, body, udhi, smsc_id, smsc_id_norm, connector_id, state)
   VALUES (?,?,?,?,?,?,?,?)`;
+
+/** Parameters of INSERT_MESSAGE_SQL, and of INSERT_PART_SQL per part unless the single part is kept inline. */
+export function insertArgs(m: Message, id: number): { params: unknown[]; parts: unknown[][] | null } {
+  const c = m.concat;
+  const inline = isInlinePart(m);
+  const p1 = inline ? m.parts[0]! : undefined;
+  const smsc = p1?.smscMessageId;
+  const params = [
+    id, m.direction, m.partnerId ?? null, m.partnerRef ?? null, m.connectorId ?? null, m.routeId ?? null,
+    m.source.addr, m.source.ton, m.source.npi, m.destination.addr, m.destination.ton, m.destination.npi,
+    m.dataCoding, m.esmClass, m.protocolId, m.priority, m.registeredDelivery, m.body,
+    c ? c.ref : null, c ? c.total : null, c ? c.seq : null,
+    m.state, m.createdAt, m.updatedAt, m.validUntil, m.attempts, m.nextAttemptAt ?? null,
+    m.possibleDuplicate ? 1 : 0, m.lastError ?? null, 0, extrasToSql(m.extras),
+    inline ? 1 : 0, p1 ? (p1.udhi ? 1 : 0) : null, p1 ? p1.state : null, smsc ?? null,
+    smsc === undefined ? null : normaliseSmscId(smsc), smsc === undefined ? null : (m.connectorId ?? null),
+    FINAL_STATES.has(m.state) ? null : 1,
+  ];
+  if (inline) return { params, parts: null };
+  const parts: unknown[][] = [];
+  for (const p of m.parts) {
+    const ps = p.smscMessageId;
+    parts.push([
+      id, p.seq, p.body === m.body || p.body.equals(m.body) ? null : p.body, p.udhi ? 1 : 0,
+      ps ?? null, ps === undefined ? null : normaliseSmscId(ps), ps === undefined ? null : (m.connectorId ?? null), p.state,
+    ]);
+  }
+  return { params, parts };
+}
 
 export function extrasToSql(extras: Record<string, string> | undefined): string | null {
   if (extras === undefined) return null;
@@ -140,7 +172,6 @@ export const PATCH_COLUMNS: Readonly<Record<string, PatchColumn>> = {
   nextAttemptAt: opt('next_attempt_at'),
   possibleDuplicate: { cols: ['possible_duplicate'], push: (v, out) => out.push(v ? 1 : 0) },
   lastError: opt('last_error'),
-  receiptOwed: { cols: ['receipt_owed'], push: (v, out) => out.push(v ? 1 : 0) },
   extras: { cols: ['extras'], nullable: true, push: (v, out) => out.push(extrasToSql(v as Record<string, string> | undefined)) },
 };
 
@@ -162,7 +193,9 @@ function addr(prefix: string): PatchColumn {
   };
 }
 
+/** A message from its row and part rows; BLOBs may arrive from the store worker as plain Uint8Arrays. */
 export function rowToMessage(r: MessageRow, partRows: readonly PartRow[]): Message {
+  const m0body = asBuffer(r.body);
   const m: Message = {
     id: String(r.id),
     direction: r.direction as Message['direction'],
@@ -173,18 +206,18 @@ export function rowToMessage(r: MessageRow, partRows: readonly PartRow[]): Messa
     protocolId: r.protocol_id,
     priority: r.priority,
     registeredDelivery: r.registered_delivery,
-    body: r.body,
+    body: m0body,
     parts:
       r.parts_inline !== 0
-        ? [inlinePart(r)]
-        : partRows.map((p) => rowToPart(p, r.body)),
+        ? [inlinePart(r, m0body)]
+        : partRows.map((p) => rowToPart(p, m0body)),
     state: r.state as MessageState,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     validUntil: r.valid_until,
     attempts: r.attempts,
     possibleDuplicate: r.possible_duplicate !== 0,
-    receiptOwed: r.receipt_owed !== 0,
+    receiptOwed: r.receipt_owed !== 0 || partRows.some((p) => p.owed === 1),
   };
   if (r.partner_id !== null) m.partnerId = r.partner_id;
   if (r.partner_ref !== null) m.partnerRef = r.partner_ref;
@@ -199,8 +232,8 @@ export function rowToMessage(r: MessageRow, partRows: readonly PartRow[]): Messa
   return m;
 }
 
-function inlinePart(r: MessageRow): MessagePart {
-  const part: MessagePart = { seq: 1, body: r.body, udhi: r.part_udhi === 1, state: (r.part_state ?? r.state) as MessageState };
+function inlinePart(r: MessageRow, body: Buffer): MessagePart {
+  const part: MessagePart = { seq: 1, body, udhi: r.part_udhi === 1, state: (r.part_state ?? r.state) as MessageState };
   if (r.smsc_id !== null) part.smscMessageId = r.smsc_id;
   return part;
 }
@@ -215,7 +248,7 @@ export function isInlinePart(m: Message): boolean {
 function rowToPart(p: PartRow, messageBody: Buffer): MessagePart {
   const part: MessagePart = {
     seq: p.seq,
-    body: p.body ?? messageBody,
+    body: p.body === null ? messageBody : asBuffer(p.body),
     udhi: p.udhi !== 0,
     state: p.state as MessageState,
   };

@@ -6,6 +6,7 @@ import { openMoDb, type MoDb } from '../../../gateway/store/sqlite/mo-db';
 import { SqliteMoPartStore } from '../../../gateway/store/sqlite/mo-part-store';
 import { SqliteMoDeliveryStore } from '../../../gateway/store/sqlite/mo-delivery-store';
 import { SqliteApiMessageStore, SqliteIdempotencyStore } from '../../../gateway/store/sqlite/mo-api-stores';
+import { LocalOpCommitter } from '../../../gateway/store/sqlite/op-committer';
 import type { MoPartInput } from '../../../routing/mo-reassembly';
 
 describe('MO SQLite stores', () => {
@@ -57,9 +58,12 @@ describe('MO SQLite stores', () => {
 
   it('many writes in one turn share one transaction', async () => {
     const parts = new SqliteMoPartStore(mo!);
-    const before = mo!.committer.stats.transactions;
+    // A connection of its own: the ops run through a LocalOpCommitter, whose counters are the GroupCommitter's.
+    const ops = mo!.ops;
+    if (!(ops instanceof LocalOpCommitter)) throw new Error('expected a LocalOpCommitter');
+    const before = ops.stats.transactions;
     await Promise.all(Array.from({ length: 50 }, (_, i) => parts.save(`g${i}`, part(1))));
-    expect(mo!.committer.stats.transactions - before).toBe(1);
+    expect(ops.stats.transactions - before).toBe(1);
   });
 
   it('delivery records: put, update, list by state and partner with paging, remove', async () => {

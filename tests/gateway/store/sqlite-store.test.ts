@@ -1,12 +1,24 @@
 import Database from 'better-sqlite3';
 import { StoreError } from '../../../gateway/store/store-error';
-import type { OwedReceipt, StoredReceipt } from '../../../routing/ports';
+import type { OwedReceipt, StoreStats, StoredReceipt } from '../../../routing/ports';
+import type { SqliteMessageStore } from '../../../gateway/store/sqlite/sqlite-store';
 import { StoreFixture, T0, longMessage, mtMessage } from './helpers';
 
-describe('SqliteMessageStore', () => {
+/** stats() once its background read of the oldest unfinished age (started by a first call) has come back. */
+async function settledStats(store: SqliteMessageStore): Promise<StoreStats> {
+  store.stats();
+  await store.get('1');
+  return store.stats();
+}
+
+// Every case runs twice: on the test's own thread, and through the store's worker thread (the daemon's default).
+describe.each([
+  ['main thread', false],
+  ['worker thread', true],
+])('SqliteMessageStore (%s)', (_where, worker) => {
   let fx: StoreFixture;
   beforeEach(() => {
-    fx = new StoreFixture();
+    fx = new StoreFixture(worker);
   });
   afterEach(async () => {
     await fx.cleanup();
@@ -74,11 +86,23 @@ describe('SqliteMessageStore', () => {
   it('flushes at once when a batch reaches groupCommitMaxBatch', async () => {
     const store = fx.open({ groupCommitMaxBatch: 10 });
     const ps = Array.from({ length: 25 }, () => store.insert(mtMessage(store.nextId())));
-    // Two full batches committed synchronously, five ops left for the end of the turn.
-    expect(store.commitStats().transactions).toBe(2);
-    expect(store.stats().queueDepth).toBe(5);
-    await Promise.all(ps);
-    expect(store.commitStats().transactions).toBe(3);
+    if (worker) {
+      // Two full batches posted to the worker at once, five ops left for the end of the turn; the worker may
+      // commit batches that wait for it together.
+      expect(store.pendingOps).toBe(5);
+      expect(store.stats().queueDepth).toBe(25);
+      await Promise.all(ps);
+      expect(store.commitStats().ops).toBe(25);
+      expect(store.commitStats().transactions).toBeLessThanOrEqual(3);
+    } else {
+      // Two full batches committed synchronously, five ops left for the end of the turn.
+      expect(store.commitStats().transactions).toBe(2);
+      expect(store.pendingOps).toBe(5);
+      expect(store.stats().queueDepth).toBe(5);
+      await Promise.all(ps);
+      expect(store.commitStats().transactions).toBe(3);
+    }
+    expect(store.stats().queueDepth).toBe(0);
   });
 
   it('waits groupCommitMaxDelayMs when it is set, then commits', async () => {
@@ -195,11 +219,13 @@ describe('SqliteMessageStore', () => {
     const a = mtMessage(store.nextId(), { createdAt: T0 - 5000 });
     const b = mtMessage(store.nextId(), { createdAt: T0 - 1000 });
     await Promise.all([store.insert(a), store.insert(b)]);
-    expect(store.stats()).toEqual({ queueDepth: 0, unfinished: 2, oldestUnfinishedAt: T0 - 5000 });
+    expect(await settledStats(store)).toEqual({ queueDepth: 0, unfinished: 2, oldestUnfinishedAt: T0 - 5000 });
     await store.update(a.id, { state: 'undeliverable' });
     await store.update(a.id, { state: 'undeliverable' });
-    fx.now += 2000; // past the oldest-age cache
-    expect(store.stats()).toEqual({ queueDepth: 0, unfinished: 1, oldestUnfinishedAt: T0 - 1000 });
+    // Within the cache's second the age is the one read before; past it, the next stats() refreshes it.
+    expect(await settledStats(store)).toEqual({ queueDepth: 0, unfinished: 1, oldestUnfinishedAt: T0 - 5000 });
+    fx.now += 2000;
+    expect(await settledStats(store)).toEqual({ queueDepth: 0, unfinished: 1, oldestUnfinishedAt: T0 - 1000 });
     await store.close();
     store = fx.open();
     expect(store.stats().unfinished).toBe(1);
@@ -218,21 +244,22 @@ describe('SqliteMessageStore', () => {
     doneAt: T0 + 9,
     errorCode: outcome === 'delivered' ? undefined : '011',
   });
-  const owedFor = (m: { id: string; source: OwedReceipt['source']; destination: OwedReceipt['destination'] }, partSeq?: number): OwedReceipt => ({
+  // Owed receipts are read back from the message row: partner, reference, addresses and submit time are the message's.
+  const owedFor = (m: { id: string; source: OwedReceipt['source']; destination: OwedReceipt['destination']; partnerRef?: string; createdAt: number }, partSeq?: number): OwedReceipt => ({
     messageId: m.id,
     partnerId: 'p1',
-    partnerRef: 'ref',
+    ...(m.partnerRef === undefined ? {} : { partnerRef: m.partnerRef }),
     source: m.source,
     destination: m.destination,
     outcome: 'delivered',
-    submittedAt: T0,
+    submittedAt: m.createdAt,
     doneAt: T0 + 9,
     ...(partSeq === undefined ? {} : { partSeq }),
   });
 
   it('recordReceipt finishes a single-part message and owes the partner a receipt until forwarded', async () => {
     const store = fx.open();
-    const m = mtMessage(store.nextId(), { state: 'submitted', connectorId: 'sim' });
+    const m = mtMessage(store.nextId(), { state: 'submitted', connectorId: 'sim', partnerId: 'p1' });
     await store.insert(m);
     fx.now = T0 + 50;
     await store.recordReceipt(receipt(m.id, 1, 'buffered', false), undefined);
@@ -289,7 +316,7 @@ describe('SqliteMessageStore', () => {
 
   it('lists owed receipts oldest first, bounded by limit', async () => {
     const store = fx.open();
-    const ms = [1, 2, 3].map(() => mtMessage(store.nextId(), { state: 'submitted' }));
+    const ms = [1, 2, 3].map(() => mtMessage(store.nextId(), { state: 'submitted', partnerId: 'p1' }));
     await Promise.all(ms.map((m) => store.insert(m)));
     for (const m of [...ms].reverse()) await store.recordReceipt(receipt(m.id, 1, 'delivered'), owedFor(m));
     expect((await store.owedReceipts('p1', 2)).map((o) => o.messageId)).toEqual([ms[0]!.id, ms[1]!.id]);
@@ -388,9 +415,13 @@ describe('SqliteMessageStore', () => {
 
   it('runs in WAL mode; FULL resolves writes after an fsync of the WAL, NORMAL at commit', async () => {
     const full = fx.open();
-    const db = (full as unknown as { db: Database.Database }).db;
-    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     await Promise.all([full.insert(mtMessage(full.nextId())), full.insert(mtMessage(full.nextId()))]);
+    const other = new Database(fx.path, { readonly: true });
+    try {
+      expect(other.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      other.close();
+    }
     expect(full.commitStats()).toMatchObject({ transactions: 1, syncs: 1 });
     await full.close();
     const normal = fx.open({ synchronous: 'NORMAL' });

@@ -73,7 +73,7 @@ describe('SqliteMessageStore WAL checkpoints in a worker (durable mode)', () => 
   it('checkpoints off the main connection, keeps the WAL small, and loses nothing', async () => {
     // walForceFrames: 64 makes the checkpoints that race a commit give way to one run as the sync, which restarts the WAL.
     const store = fx.open({ checkpointEveryOps: 100, walForceFrames: 64 });
-    const db = (store as unknown as { db: Database.Database }).db;
+    const db = (store as unknown as { local: { db: Database.Database } }).local.db;
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
     // The worker needs a moment to start: wait for its first checkpoint before measuring the WAL.
     const ids = await writeBatches(store, 2, 100);
@@ -106,7 +106,7 @@ describe('SqliteMessageStore WAL checkpoints in a worker (durable mode)', () => 
   it('falls back to fdatasync and inline checkpoints when the worker dies', async () => {
     const store = fx.open({ checkpointEveryOps: 10 });
     await writeBatches(store, 2, 20);
-    const inner = store as unknown as { db: Database.Database; checkpointer: { failed: boolean; worker: { terminate(): Promise<number> } } };
+    const inner = (store as unknown as { local: { db: Database.Database; checkpointer: { failed: boolean; worker: { terminate(): Promise<number> } } } }).local;
     await inner.checkpointer.worker.terminate();
     for (let i = 0; i < 200 && !inner.checkpointer.failed; i++) await later(5);
     expect(inner.checkpointer.failed).toBe(true);
