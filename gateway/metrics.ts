@@ -1,10 +1,12 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { StoreStats } from '../routing/ports';
+import { FastHistogram } from './metrics-histogram';
 
 /**
- * Prometheus metrics: the only module that imports prom-client. Call sites use typed methods; labelled children
- * are cached in nested maps keyed by label value, so a hot-path increment allocates nothing after the first time a
- * label set is seen.
+ * Prometheus metrics: the only module (with metrics-histogram.ts) that imports prom-client. Call sites use typed
+ * methods; labelled cells are cached in nested maps keyed by label value, so a hot-path increment or observation
+ * allocates and hashes nothing after the first time a label set is seen. Counters and histograms on the message
+ * path keep plain numbers and hand them to prom-client when /metrics is read.
  */
 export type MetricsDirection = 'mt' | 'mo';
 export type BindKind = 'connector' | 'partner';
@@ -100,29 +102,28 @@ export class Metrics {
   constructor(opts: MetricsOptions = {}) {
     this.now = opts.now ?? Date.now;
     const registers = [this.registry];
-    const messages = new Counter({
-      name: 'tollgate_messages_total',
-      help: 'Messages entering each state, by direction, partner and connector',
-      labelNames: ['direction', 'state', 'partner', 'connector'] as const,
-      registers,
-    });
-    this.messages = new ChildCache((l) => messages.labels(...l));
-    const submitResponse = new Histogram({
-      name: 'tollgate_submit_response_seconds',
-      help: 'Time from a submit to its response from the SMSC',
-      labelNames: ['connector'] as const,
-      buckets: SUBMIT_BUCKETS,
-      registers,
-    });
-    this.submitResponse = new ChildCache((l) => submitResponse.labels(...l));
-    const submitToReceipt = new Histogram({
-      name: 'tollgate_submit_to_receipt_seconds',
-      help: 'Time from a submit to its final delivery receipt',
-      labelNames: ['connector'] as const,
-      buckets: RECEIPT_BUCKETS,
-      registers,
-    });
-    this.submitToReceipt = new ChildCache((l) => submitToReceipt.labels(...l));
+    this.messages = counterCache(registers, 'tollgate_messages_total', 'Messages entering each state, by direction, partner and connector', [
+      'direction',
+      'state',
+      'partner',
+      'connector',
+    ]);
+    const submitResponse = new FastHistogram(
+      'tollgate_submit_response_seconds',
+      'Time from a submit to its response from the SMSC',
+      ['connector'],
+      SUBMIT_BUCKETS,
+      this.registry,
+    );
+    this.submitResponse = new ChildCache((l) => submitResponse.cell(l));
+    const submitToReceipt = new FastHistogram(
+      'tollgate_submit_to_receipt_seconds',
+      'Time from a submit to its final delivery receipt',
+      ['connector'],
+      RECEIPT_BUCKETS,
+      this.registry,
+    );
+    this.submitToReceipt = new ChildCache((l) => submitToReceipt.cell(l));
     this.bindsUpGauge = new Gauge({
       name: 'tollgate_binds_up',
       help: 'Binds currently up, per connector and per partner',
@@ -166,34 +167,17 @@ export class Metrics {
         this.set(at === undefined ? 0 : Math.max(0, (self.now() - at) / 1000));
       },
     });
-    const retries = new Counter({
-      name: 'tollgate_retries_total',
-      help: 'Submits retried after a temporary error',
-      labelNames: ['connector'] as const,
+    this.retries = counterCache(registers, 'tollgate_retries_total', 'Submits retried after a temporary error', ['connector']);
+    this.throttled = counterCache(
       registers,
-    });
-    this.retries = new ChildCache((l) => retries.labels(...l));
-    const throttled = new Counter({
-      name: 'tollgate_throttled_total',
-      help: 'Throttling events: partner submits refused above the limit, SMSC throttling answers',
-      labelNames: ['side', 'id'] as const,
-      registers,
-    });
-    this.throttled = new ChildCache((l) => throttled.labels(...l));
-    const unmatched = new Counter({
-      name: 'tollgate_receipts_unmatched_total',
-      help: 'Receipts from an SMSC that matched no stored message',
-      labelNames: ['connector'] as const,
-      registers,
-    });
-    this.receiptsUnmatched = new ChildCache((l) => unmatched.labels(...l));
-    const forwarded = new Counter({
-      name: 'tollgate_receipts_forwarded_total',
-      help: 'Receipts delivered to a partner',
-      labelNames: ['partner'] as const,
-      registers,
-    });
-    this.receiptsForwarded = new ChildCache((l) => forwarded.labels(...l));
+      'tollgate_throttled_total',
+      'Throttling events: partner submits refused above the limit, SMSC throttling answers',
+      ['side', 'id'],
+    );
+    this.receiptsUnmatched = counterCache(registers, 'tollgate_receipts_unmatched_total', 'Receipts from an SMSC that matched no stored message', [
+      'connector',
+    ]);
+    this.receiptsForwarded = counterCache(registers, 'tollgate_receipts_forwarded_total', 'Receipts delivered to a partner', ['partner']);
     this.moReceived = counterCache(registers, 'tollgate_mo_received_total', 'MOs received from operator links', ['connector']);
     this.moHandled = counterCache(
       registers,
@@ -212,14 +196,14 @@ export class Metrics {
     this.moDead = counterCache(registers, 'tollgate_mo_dead_letters_total', 'MOs dead-lettered after the retries', ['partner']);
     this.moExpired = counterCache(registers, 'tollgate_mo_expired_total', 'Queued pass-through MOs that expired', ['partner']);
     this.moReplies = counterCache(registers, 'tollgate_mo_replies_total', 'Sync reply MTs submitted (ok) or refused', ['service', 'result']);
-    const partnerSeconds = new Histogram({
-      name: 'tollgate_mo_partner_request_seconds',
-      help: 'Time of one attempt to hand an MO to a partner (HTTP request or SMPP deliver)',
-      labelNames: ['partner', 'result'] as const,
-      buckets: SUBMIT_BUCKETS,
-      registers,
-    });
-    this.moPartnerSeconds = new ChildCache((l) => partnerSeconds.labels(...l));
+    const partnerSeconds = new FastHistogram(
+      'tollgate_mo_partner_request_seconds',
+      'Time of one attempt to hand an MO to a partner (HTTP request or SMPP deliver)',
+      ['partner', 'result'],
+      SUBMIT_BUCKETS,
+      this.registry,
+    );
+    this.moPartnerSeconds = new ChildCache((l) => partnerSeconds.cell(l));
     new Gauge({
       name: 'tollgate_mo_partner_in_flight',
       help: 'Partner requests in flight (MO handlers)',
