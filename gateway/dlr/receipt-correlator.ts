@@ -86,12 +86,25 @@ export class ReceiptCorrelator implements FailureSink {
     }
     // An SMSC often writes the receipt in the same packet as the submit_sm_resp: the receipt is decoded first,
     // the response's promise settles a moment later. One turn later the index usually has it, without a store read.
-    setImmediate(() => {
+    // All such receipts of a turn share one immediate (flat: connector, id, receipt, ack).
+    this.retry.push(connectorId, norm, receipt, ack);
+    if (this.retry.length === 4) setImmediate(this.retryNow);
+  }
+
+  private retry: unknown[] = [];
+  private readonly retryNow = (): void => {
+    const q = this.retry;
+    this.retry = [];
+    for (let i = 0; i < q.length; i += 4) {
+      const connectorId = q[i] as string;
+      const norm = q[i + 1] as string;
+      const receipt = q[i + 2] as Receipt;
+      const ack = q[i + 3] as (ok: boolean) => void;
       const later = this.index.get(connectorId, norm);
       if (later) this.apply(connectorId, norm, later, receipt, ack);
       else void this.lookup(connectorId, norm, receipt, ack);
-    });
-  }
+    }
+  };
 
   private async lookup(connectorId: string, norm: string, receipt: Receipt, ack: (ok: boolean) => void): Promise<void> {
     try {

@@ -37,16 +37,51 @@ function field(head: string, re: RegExp): string | undefined {
   return m === null ? undefined : m[1] ?? '';
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Two ASCII digits at i as a number, NaN when either is not a digit. */
+function two(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : Number.NaN;
+}
+
 /** YYMMDDhhmm or YYMMDDhhmmss (UTC) to epoch ms; undefined when not a plausible date. */
 function parseDate(digits: string | undefined): number | undefined {
   if (digits === undefined || (digits.length !== 10 && digits.length !== 12)) return undefined;
-  const n = (i: number) => Number(digits.slice(i, i + 2));
-  const [yy, mo, dd, hh, mi] = [n(0), n(2), n(4), n(6), n(8)];
-  const ss = digits.length === 12 ? n(10) : 0;
-  if (mo < 1 || mo > 12 || dd < 1 || dd > 31 || hh > 23 || mi > 59 || ss > 59) return undefined;
-  const ms = Date.UTC(2000 + yy, mo - 1, dd, hh, mi, ss);
-  // Rejects 31 February and the like, which Date.UTC would roll over.
-  return new Date(ms).getUTCDate() === dd ? ms : undefined;
+  const yy = two(digits, 0);
+  const mo = two(digits, 2);
+  const dd = two(digits, 4);
+  const hh = two(digits, 6);
+  const mi = two(digits, 8);
+  const ss = digits.length === 12 ? two(digits, 10) : 0;
+  // NaN fails every comparison below, so it is refused by the negated ranges.
+  if (!(mo >= 1 && mo <= 12 && dd >= 1 && hh <= 23 && mi <= 59 && ss <= 59 && yy >= 0)) return undefined;
+  // Refuses 31 February and the like, which Date.UTC would roll over (years are 2000-2099: every 4th is leap).
+  const days = mo === 2 && yy % 4 === 0 ? 29 : DAYS_IN_MONTH[mo - 1]!;
+  if (dd > days) return undefined;
+  return Date.UTC(2000 + yy, mo - 1, dd, hh, mi, ss);
+}
+
+/**
+ * The canonical layout (every key, in order, single spaces, values without ':'), matched in one pass. On such text
+ * the per-key search below finds exactly these values, so this is only a shortcut for the usual case.
+ */
+const CANONICAL_RE =
+  /^id:([^\s:]+) sub:([^\s:]*) dlvrd:([^\s:]*) submit date:(\d*) done date:(\d*) stat:([^\s:]*) err:([^\s:]*)(?: text:([\s\S]*))?$/i;
+
+export function parseCanonical(text: string): ReceiptText | null {
+  const m = CANONICAL_RE.exec(text);
+  if (m === null) return null;
+  const r: ReceiptText = { id: m[1]!, sub: m[2]!, dlvrd: m[3]! };
+  const submitDate = parseDate(m[4]);
+  if (submitDate !== undefined) r.submitDate = submitDate;
+  const doneDate = parseDate(m[5]);
+  if (doneDate !== undefined) r.doneDate = doneDate;
+  r.stat = m[6]!.toUpperCase();
+  r.err = m[7]!;
+  if (m[8] !== undefined) r.text = m[8];
+  return r;
 }
 
 function formatDate(d: Date | number | undefined): string {
@@ -60,6 +95,12 @@ function formatDate(d: Date | number | undefined): string {
 
 /** Parses receipt text; null when there is no usable `id:` (not a receipt). */
 export function parseReceiptText(text: string): ReceiptText | null {
+  if (typeof text !== 'string' || text.length === 0) return null;
+  return parseCanonical(text) ?? parseReceiptTextByKeys(text);
+}
+
+/** The tolerant parser: each key searched on its own (exported for the test that holds the shortcut to it). */
+export function parseReceiptTextByKeys(text: string): ReceiptText | null {
   if (typeof text !== 'string' || text.length === 0) return null;
   const textAt = TEXT_RE.exec(text);
   // Keys are searched only before `text:`, so a quoted original message cannot fake them.

@@ -73,4 +73,27 @@ describe('InboundTracker', () => {
     expect(events).toEqual(['pause', 'resume']);
     expect(t.inFlight).toBe(0);
   });
+
+  it('times out each request at its own deadline with one timer, whatever order the answers come in', () => {
+    const clock = new FakeClock();
+    const t = new InboundTracker(clock, { pauseAt: 100, resumeAt: 50, timeoutMs: 100 }, () => undefined, () => undefined);
+    const sent: string[] = [];
+    const reqs = ['a', 'b', 'c', 'd'].map((k, i) => {
+      if (i > 0) clock.advance(30);
+      return t.track(k, (r: string) => sent.push(r), () => `timeout-${k}`);
+    });
+    // a at 0, b at 30, c at 60, d at 90: answer the middle ones out of order, then let a and d time out.
+    expect(reqs[2]!.respond('ok-c')).toBe(true);
+    expect(reqs[1]!.respond('ok-b')).toBe(true);
+    expect(clock.pending).toBe(1);
+    clock.advance(15); // t=105: a is late
+    expect(sent).toEqual(['ok-c', 'ok-b', 'timeout-a']);
+    clock.advance(80); // t=185: d is not yet (deadline 190)
+    expect(sent).toHaveLength(3);
+    clock.advance(10);
+    expect(sent).toEqual(['ok-c', 'ok-b', 'timeout-a', 'timeout-d']);
+    expect(reqs[3]!.respond('too-late')).toBe(false);
+    expect(t.inFlight).toBe(0);
+    expect(clock.pending).toBe(0);
+  });
 });

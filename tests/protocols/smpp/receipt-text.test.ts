@@ -1,6 +1,6 @@
 import { Tlv } from '../../../protocols/smpp/constants';
 import type { DataSm, DeliverSm } from '../../../protocols/smpp/pdu';
-import { formatReceiptText, isReceipt, parseReceiptText, receiptFromDeliverSm } from '../../../protocols/smpp/receipt-text';
+import { formatReceiptText, isReceipt, parseCanonical, parseReceiptText, parseReceiptTextByKeys, receiptFromDeliverSm } from '../../../protocols/smpp/receipt-text';
 import { pdu as s5 } from '../../fixtures/smpp/deliver_sm.s5';
 import { pdu as undeliv } from '../../fixtures/smpp/deliver_sm.receipt-nec';
 import { pdu as mo } from '../../fixtures/smpp/deliver_sm.mo';
@@ -143,5 +143,46 @@ describe('receiptFromDeliverSm', () => {
   it('returns null for an MO and for a receipt without any id', () => {
     expect(receiptFromDeliverSm(mo)).toBeNull();
     expect(receiptFromDeliverSm({ ...mo, esmClass: 4, shortMessage: Buffer.from('no id here') })).toBeNull();
+  });
+});
+
+describe('receipt text: the canonical-layout shortcut', () => {
+  // A small deterministic generator (no Math.random): the same cases on every run.
+  let seed = 12345;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const pick = <T,>(xs: readonly T[]): T => xs[rnd(xs.length)]!;
+  const values = ['', '0', '001', 'abc', 'ABC123', 'x:y', 'sub:1', 'id:9', '0A1B', '-', 'DELIVRD', 'undeliv', 'é'];
+  const dates = ['', '2411221530', '241122153045', '2413221530', '2402301200', '2402291200', '99', '24112215301', 'abcdefghij'];
+  const seps = [' ', ' ', ' ', '  ', '\t', ''];
+  const keys = ['id', 'sub', 'dlvrd', 'submit date', 'done date', 'stat', 'err', 'text'];
+
+  function sample(): string {
+    const calm = rnd(2) === 0; // mostly the usual layout, with tricky values
+    const ks = !calm && rnd(4) === 0 ? [...keys].sort(() => rnd(3) - 1) : keys;
+    const parts = ks.map((k) => {
+      const key = rnd(calm ? 20 : 5) === 0 ? k.toUpperCase() : k;
+      const v = k.endsWith('date') ? pick(dates) : k === 'text' ? pick([...values, 'hello world', 'id:5 stat:X']) : pick(values);
+      return `${key}:${v}`;
+    });
+    if (rnd(calm ? 4 : 6) === 0) parts.pop();
+    return parts.map((p, i) => (i === 0 ? '' : calm ? ' ' : pick(seps)) + p).join('') + (rnd(8) === 0 ? ' trailing' : '');
+  }
+
+  it('agrees with the per-key parser on every text it accepts, and accepts the usual layout', () => {
+    let shortcut = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const t = sample();
+      const fast = parseCanonical(t);
+      if (fast === null) continue;
+      shortcut++;
+      expect({ t, r: fast }).toEqual({ t, r: parseReceiptTextByKeys(t) });
+    }
+    expect(shortcut).toBeGreaterThan(40);
+    const usual = 'id:0A1B sub:001 dlvrd:001 submit date:2411221530 done date:241122153107 stat:DELIVRD err:000 text:Hello';
+    expect(parseCanonical(usual)).toEqual(parseReceiptTextByKeys(usual));
+    expect(parseCanonical(usual)).not.toBeNull();
   });
 });
