@@ -2,7 +2,7 @@
  * End-to-end gateway benchmark: partner SMPP client (this process) -> gateway (child process, temp data dir, store
  * synchronous FULL) -> SMPP simulator with receipts (child process) -> receipts back to the partner.
  *
- *   npm run bench:gateway [-- --seconds 60] [-- --window 500] [-- --binds 1] [-- --rate N] [-- --sync NORMAL]
+ *   npm run bench:gateway [-- --seconds 60] [-- --warmup 3] [-- --window 500] [-- --binds 1] [-- --rate N] [-- --sync NORMAL]
  *     [-- --commit-delay-ms 2] [-- --commit-max-batch 2000] [-- --store-worker false] [-- --connector-binds 2] [-- --node-flags "--max-semi-space-size=64"] [-- --cpu-prof] [-- --json]
  *
  * Without --rate the partner keeps its window full (throughput; latency is then window / rate by Little's law).
@@ -32,6 +32,8 @@ const window = Number(flagValue('window') ?? 500);
 const binds = Number(flagValue('binds') ?? 1);
 const connectorBinds = Number(flagValue('connector-binds') ?? 2);
 const drainSeconds = 30;
+/** Seconds of traffic before the measured run: JIT warm-up, first binds and the store's first pages are not counted. */
+const warmupSeconds = Number(flagValue('warmup') ?? 3);
 const synchronous = flagValue('sync') === 'NORMAL' ? 'NORMAL' : 'FULL';
 const commitMaxBatch = Number(flagValue('commit-max-batch') ?? 2000);
 const commitDelayMs = Number(flagValue('commit-delay-ms') ?? 2);
@@ -156,15 +158,33 @@ async function main(): Promise<void> {
       if (t0 === undefined) earlyReceiptAt.set(id, now); // its submit_sm_resp is in the same read, not yet handled
       else {
         submitAt.delete(id);
-        toReceipt.push(now - t0);
+        if (t0 >= measureStart) toReceipt.push(now - t0);
       }
       receipts++;
       lastReceiptAt = now;
     });
   }
 
-  const cpu0 = cpuMs(await getJson(ports.admin, '/admin/stats'));
   const start = performance.now();
+  // Until the warm-up ends nothing is measured; then the counters are taken as the run's starting point.
+  let measureStart = Infinity;
+  let cpu0 = 0;
+  let acceptedAt0 = 0;
+  let receiptsAt0 = 0;
+  const warmedUp = new Promise<void>((resolve) => {
+    setTimeout(() => {
+      measureStart = performance.now();
+      acceptedAt0 = accepted;
+      receiptsAt0 = receipts;
+      getJson(ports.admin, '/admin/stats').then(
+        (st) => {
+          cpu0 = cpuMs(st);
+          resolve();
+        },
+        () => resolve(),
+      );
+    }, warmupSeconds * 1000);
+  });
   // Offered-rate mode: a budget refilled every 5 ms; without it the window alone limits the partner.
   let budget = offeredRate > 0 ? 0 : Infinity;
   const fill = (s: SmppSession): void => {
@@ -173,14 +193,15 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       s.send(submitPdu(n++)).then(
         (resp) => {
-          accept.push(performance.now() - t0);
+          const measured = t0 >= measureStart;
+          if (measured) accept.push(performance.now() - t0);
           accepted++;
           if (resp.command === 'submit_sm_resp') {
             const early = earlyReceiptAt.get(resp.messageId);
             if (early === undefined) submitAt.set(resp.messageId, t0);
             else {
               earlyReceiptAt.delete(resp.messageId);
-              toReceipt.push(early - t0);
+              if (measured) toReceipt.push(early - t0);
             }
           }
           fill(s);
@@ -194,10 +215,14 @@ async function main(): Promise<void> {
       );
     }
   };
+  // Refilled by the time that really passed: a 5 ms interval fires late under load and would under-offer.
+  let lastFill = performance.now();
   const pacer =
     offeredRate > 0
       ? setInterval(() => {
-          budget = Math.min(budget + offeredRate / 200, offeredRate / 20);
+          const now = performance.now();
+          budget = Math.min(budget + (offeredRate * (now - lastFill)) / 1000, offeredRate / 20);
+          lastFill = now;
           for (const s of sessions) fill(s);
         }, 5)
       : undefined;
@@ -205,7 +230,8 @@ async function main(): Promise<void> {
   const progress = setInterval(() => {
     if (!json) process.stderr.write(`  t=${((performance.now() - start) / 1000).toFixed(0)}s accepted=${accepted} receipts=${receipts}\n`);
   }, 5000);
-  await new Promise((r) => setTimeout(r, seconds * 1000));
+  await warmedUp;
+  await new Promise((r) => setTimeout(r, Math.max(0, measureStart + seconds * 1000 - performance.now())));
   running = false;
   if (pacer) clearInterval(pacer);
   const submitEnd = performance.now();
@@ -248,12 +274,12 @@ async function main(): Promise<void> {
   }
   rmSync(dir, { recursive: true, force: true });
 
-  const e2eSeconds = ((lastReceiptAt || submitEnd) - start) / 1000;
-  const msgPerS = receipts / e2eSeconds;
-  const acceptPerS = accepted / ((submitEnd - start) / 1000);
+  const e2eSeconds = ((lastReceiptAt || submitEnd) - measureStart) / 1000;
+  const msgPerS = (receipts - receiptsAt0) / e2eSeconds;
+  const acceptPerS = (accepted - acceptedAt0) / ((submitEnd - measureStart) / 1000);
   const gwCpuS = (cpu1 - cpu0) / 1000;
   printMachine();
-  process.stdout.write(`run: ${seconds}s, ${binds} partner bind(s) window ${window}${offeredRate > 0 ? `, offered ${offeredRate}/s` : ''}, connector ${connectorBinds} bind(s), store synchronous=${synchronous}\n`);
+  process.stdout.write(`run: ${seconds}s after ${warmupSeconds}s warm-up, ${binds} partner bind(s) window ${window}${offeredRate > 0 ? `, offered ${offeredRate}/s` : ''}, connector ${connectorBinds} bind(s), store synchronous=${synchronous}\n`);
   printTable([
     { metric: 'end-to-end msg/s (receipted)', value: Math.round(msgPerS) },
     { metric: 'accepted msg/s', value: Math.round(acceptPerS) },
@@ -287,6 +313,7 @@ async function main(): Promise<void> {
       bench: 'gateway',
       machine: machineInfo(),
       seconds,
+      warmup_s: warmupSeconds,
       window,
       offered_rate: offeredRate,
       binds,
