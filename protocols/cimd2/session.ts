@@ -35,6 +35,7 @@ import {
 import { Keepalive } from './keepalive';
 import { runServerLogin } from './server-login';
 import { submitError } from './submit-check';
+import { DirectSubject } from '../transport/direct-subject';
 
 const MAX_WINDOW = 128;
 
@@ -45,7 +46,7 @@ const MAX_WINDOW = 128;
  */
 export class Cimd2Session implements Session<Cimd2Packet, Cimd2Reply, Cimd2SessionState, Cimd2SessionEvent> {
   private readonly eventsSubject = new Subject<Cimd2SessionEvent>();
-  private readonly requestsSubject = new Subject<InboundRequest<Cimd2Packet, Cimd2Reply>>();
+  private readonly requestsSubject = new DirectSubject<InboundRequest<Cimd2Packet, Cimd2Reply>>();
   readonly events$: Observable<Cimd2SessionEvent> = this.eventsSubject.asObservable();
   readonly requests$: Observable<InboundRequest<Cimd2Packet, Cimd2Reply>> = this.requestsSubject.asObservable();
   readonly clock: Clock;

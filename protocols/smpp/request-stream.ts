@@ -1,4 +1,5 @@
-import { Observable, Subject } from 'rxjs';
+import { Observable } from 'rxjs';
+import { DirectSubject } from '../transport/direct-subject';
 
 /**
  * The inbound-request stream of one session. Requests that arrive before the first subscriber (an SMSC often sends
@@ -7,7 +8,7 @@ import { Observable, Subject } from 'rxjs';
  * Held requests still time out in the InboundTracker, so nothing waits on a subscriber that never comes.
  */
 export class RequestStream<T> {
-  private readonly subject = new Subject<T>();
+  private readonly subject = new DirectSubject<T>();
   private early: T[] | undefined = [];
   readonly requests$: Observable<T> = new Observable<T>((subscriber) => {
     const sub = this.subject.subscribe(subscriber);

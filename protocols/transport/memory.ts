@@ -1,4 +1,4 @@
-import { FrameSubject } from './frame-subject';
+import { DirectSubject } from './direct-subject';
 import { ConnectionClosedError } from '../wire/errors';
 import type { Framer, Transport, TransportCloseReason } from './transport';
 
@@ -7,7 +7,7 @@ import type { Framer, Transport, TransportCloseReason } from './transport';
  * synchronously on `flush()` (or on the next microtask when autoFlush is on). No sockets, no real time.
  */
 export class MemoryTransport implements Transport {
-  readonly frames$ = new FrameSubject<Buffer>();
+  readonly frames$ = new DirectSubject<Buffer>();
   readonly closed: Promise<TransportCloseReason>;
   private resolveClosed!: (r: TransportCloseReason) => void;
   peer: MemoryTransport | undefined;

@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { FrameSubject } from './frame-subject';
+import { DirectSubject } from './direct-subject';
 import { ConnectionClosedError, SlowPeerError } from '../wire/errors';
 import type { Framer, Transport, TransportCloseReason } from './transport';
 
@@ -16,7 +16,7 @@ export interface TcpTransportOptions {
  * written as one buffer: one syscall for a burst of PDUs instead of one each.
  */
 export class TcpTransport implements Transport {
-  readonly frames$ = new FrameSubject<Buffer>();
+  readonly frames$ = new DirectSubject<Buffer>();
   readonly closed: Promise<TransportCloseReason>;
   private resolveClosed!: (r: TransportCloseReason) => void;
   private queue: Buffer[] = [];

@@ -17,6 +17,7 @@ import { decodeUcp, encodeUcp } from './codec';
 import type { UcpHeader, UcpOperation, UcpOutgoing, UcpReply, UcpResult } from './pdu';
 import { missingFieldEc } from './required';
 import { canOriginate, canReceive, nextState, type UcpRole, type UcpSessionState } from './states';
+import { DirectSubject } from '../transport/direct-subject';
 
 export type { UcpRole, UcpSessionState } from './states';
 
@@ -86,7 +87,7 @@ export type LoginHandler = (session: UcpSession, pdu: UcpOperation) => void;
  */
 export class UcpSession {
   private readonly ev = new Subject<UcpSessionEvent>();
-  private readonly req = new Subject<UcpInboundRequest>();
+  private readonly req = new DirectSubject<UcpInboundRequest>();
   readonly events$: Observable<UcpSessionEvent> = this.ev.asObservable();
   readonly requests$: Observable<UcpInboundRequest> = this.req.asObservable();
   private st: UcpSessionState = 'open';

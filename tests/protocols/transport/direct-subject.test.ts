@@ -1,8 +1,8 @@
-import { FrameSubject } from '../../../protocols/transport/frame-subject';
+import { DirectSubject } from '../../../protocols/transport/direct-subject';
 
-describe('FrameSubject', () => {
+describe('DirectSubject', () => {
   it('delivers to one subscriber directly and to several like a Subject, and nothing after completion', () => {
-    const s = new FrameSubject<number>();
+    const s = new DirectSubject<number>();
     const a: number[] = [];
     const b: number[] = [];
     s.next(0); // no subscriber: dropped, as by a Subject
