@@ -2,14 +2,16 @@
  * The store's worker thread: owns the SQLite connection and runs every named operation (message-ops.ts, mo-ops.ts)
  * that the main thread queues, so statements, commits and fsyncs never hold the event loop that moves messages.
  *
- * Group commit happens here: when the worker wakes it drains every batch already posted, runs them all in one
- * transaction (each batch under its own savepoint, so one failing batch fails alone), commits once (with
- * synchronous=FULL the commit fsyncs the WAL) and answers all of them in one message. While it commits, the main
- * thread keeps posting; the next cycle takes whatever arrived meanwhile, so batches grow with the disk's latency.
+ * Group commit happens here: when the worker wakes it drains the batches already posted (up to MAX_CYCLE_OPS ops),
+ * runs them in one transaction (each batch under its own savepoint, so one failing batch fails alone), commits once
+ * and answers all of them in one message. In durable mode the answer waits for an fdatasync of the WAL that started
+ * after the commit; the sync runs on the libuv pool while the next cycle's statements run, and one sync covers every
+ * cycle committed before it started. Meanwhile the main thread keeps posting, so batches grow with the disk's latency.
  *
  * Protocol (main -> worker): { t: 'b', id, ops } with ops flat as [name, a, b, c, isRead, ...]; { t: 'close' }.
  * (worker -> main): { t: 'ready' } | { t: 'fail', err } | { t: 'done', ids, errs, reads, delta, stats } | { t: 'closed' }.
  */
+import { closeSync, fdatasync, openSync } from 'node:fs';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { GroupCommitStats, OpFn } from './group-commit';
 import { createMessageOps, type OpEffects } from './message-ops';
@@ -53,10 +55,15 @@ function main(): void {
   let db: ReturnType<typeof openStoreDb>['db'];
   const fx: OpEffects = { delta: 0 };
   let table: Record<string, OpFn>;
+  // Durable mode: SQLite commits at synchronous=NORMAL (the WAL is written, not fsync'd) and this worker fdatasyncs
+  // the -wal file on the libuv pool, answering a cycle only after a sync that started after its commit. The next
+  // cycle's statements run while the disk syncs, instead of after it.
+  const durable = data.synchronous === 'FULL';
+  let walFd: number | undefined;
   try {
     db = openStoreDb(data.path).db;
-    // In the worker the commit itself can wait for the disk: with FULL, COMMIT returns once the WAL is fsync'd.
-    db.pragma(`synchronous = ${data.synchronous}`);
+    db.pragma('synchronous = NORMAL');
+    if (durable) walFd = openSync(`${data.path}-wal`, 'r+');
     table = { ...createMessageOps(db, fx), ...createMoOps(db) };
   } catch (err) {
     port.postMessage({ t: 'fail', err: describe(err) } satisfies FromWorker);
@@ -104,15 +111,12 @@ function main(): void {
         if (db.inTransaction) rollback.run();
         throw err;
       }
-      // With synchronous=FULL the COMMIT writes and fsyncs the WAL: its time is the sync time.
-      const c0 = performance.now();
       try {
         commit.run();
       } catch (err) {
         if (db.inTransaction) rollback.run();
         throw err;
       }
-      stats.syncMs += performance.now() - c0;
     } catch (err) {
       // The commit itself failed: nothing of this cycle is durable.
       const text = describe(err);
@@ -125,37 +129,81 @@ function main(): void {
     stats.ops += ops;
     if (ops > stats.maxBatch) stats.maxBatch = ops;
     stats.commitMs += took;
-    if (data.synchronous === 'FULL') stats.syncs++;
     done.delta = fx.delta;
     return done;
+  };
+
+  // Cycles committed and waiting for a sync, and those the running sync covers.
+  let held: DoneMsg[] = [];
+  let syncing: DoneMsg[] | undefined;
+  const startSync = (): void => {
+    if (syncing !== undefined || held.length === 0 || walFd === undefined) return;
+    const covered = held;
+    held = [];
+    syncing = covered;
+    const t0 = performance.now();
+    fdatasync(walFd, (err) => {
+      stats.syncs++;
+      stats.syncMs += performance.now() - t0;
+      if (err) {
+        // Committed but not known to be on disk: refused to the callers, who then acknowledge nothing.
+        stats.failures++;
+        const text = `fdatasync of the WAL failed: ${describe(err)}`;
+        for (const d of covered) for (let i = 0; i < d.errs.length; i++) d.errs[i] ??= text;
+      }
+      for (const d of covered) port.postMessage(d);
+      syncing = undefined;
+      startSync();
+      maybeClose();
+    });
   };
 
   // Batches wait here when more arrived than one cycle takes: a commit answers at most about MAX_CYCLE_OPS ops, so
   // a flood of writes is acknowledged in steady steps instead of one huge transaction.
   const backlog: BatchMsg[] = [];
   let closing = false;
+  let closed = false;
   const take = (m: ToWorker): void => {
     if (m.t === 'b') backlog.push(m);
     else closing = true;
   };
+  const maybeClose = (): void => {
+    if (!closing || closed || backlog.length > 0 || syncing !== undefined || held.length > 0) return;
+    closed = true;
+    try {
+      if (walFd !== undefined) closeSync(walFd);
+      db.close();
+    } finally {
+      port.postMessage({ t: 'closed' } satisfies FromWorker);
+      port.close();
+    }
+  };
+  // One cycle per turn of the worker's event loop, so that the fdatasync callbacks (and with them the answers) are
+  // not starved while batches keep arriving.
+  let pumping = false;
+  const pump = (): void => {
+    pumping = false;
+    for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) take(m.message as ToWorker);
+    if (backlog.length === 0) {
+      maybeClose();
+      return;
+    }
+    let n = 0;
+    let ops = 0;
+    while (n < backlog.length && (n === 0 || ops + backlog[n]!.ops.length / FIELDS <= MAX_CYCLE_OPS)) ops += backlog[n++]!.ops.length / FIELDS;
+    const done = cycle(backlog.splice(0, n));
+    if (durable) {
+      held.push(done);
+      startSync();
+    } else port.postMessage(done);
+    if (backlog.length > 0) {
+      pumping = true;
+      setImmediate(pump);
+    } else maybeClose();
+  };
   port.on('message', (first: ToWorker) => {
     take(first);
-    for (let guard = 0; guard < 1_000_000; guard++) {
-      for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) take(m.message as ToWorker);
-      if (backlog.length === 0) break;
-      let n = 0;
-      let ops = 0;
-      while (n < backlog.length && (n === 0 || ops + backlog[n]!.ops.length / FIELDS <= MAX_CYCLE_OPS)) ops += backlog[n++]!.ops.length / FIELDS;
-      port.postMessage(cycle(backlog.splice(0, n)));
-    }
-    if (closing && backlog.length === 0) {
-      try {
-        db.close();
-      } finally {
-        port.postMessage({ t: 'closed' } satisfies FromWorker);
-        port.close();
-      }
-    }
+    if (!pumping) pump();
   });
   port.postMessage({ t: 'ready' } satisfies FromWorker);
 }
