@@ -1,4 +1,5 @@
 import { StoreError } from '../store-error';
+import { BatchPromise } from './batch-promise';
 
 /**
  * Group commit: operations queued during one event-loop turn run in ONE transaction, so the fsync of a durable
@@ -74,9 +75,7 @@ export class GroupCommitter {
   private gen = 0;
   /** Position of the last read queued in the current batch, -1 if none. */
   private lastRead = -1;
-  private batchPromise: Promise<void> | undefined;
-  private batchResolve: (() => void) | undefined;
-  private batchReject: ((e: unknown) => void) | undefined;
+  private readonly batch = new BatchPromise();
   private scheduled = false;
   private immediate: NodeJS.Immediate | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -127,14 +126,7 @@ export class GroupCommitter {
   write(fn: OpFn, a?: unknown, b?: unknown, c?: unknown): Promise<void> {
     if (this.closedError) return Promise.reject(this.closedError);
     this.push(fn, a, b, c, undefined);
-    let p = this.batchPromise;
-    if (p === undefined) {
-      p = new Promise<void>((resolve, reject) => {
-        this.batchResolve = resolve;
-        this.batchReject = reject;
-      });
-      this.batchPromise = p;
-    }
+    const p = this.batch.get();
     this.afterPush(false);
     return p;
   }
@@ -156,9 +148,7 @@ export class GroupCommitter {
     this.cancelSchedule();
     this.gen++;
     this.lastRead = -1;
-    const resolveBatch = this.batchResolve;
-    const rejectBatch = this.batchReject;
-    this.batchPromise = this.batchResolve = this.batchReject = undefined;
+    const { resolve: resolveBatch, reject: rejectBatch } = this.batch.take();
     const started = performance.now();
     let failure: unknown;
     try {

@@ -5,6 +5,7 @@ import { StoreError } from '../store-error';
 import type { GroupCommitStats } from './group-commit';
 import type { BatchingOpCommitter } from './batching';
 import type { DoneMsg, FromWorker, StoreWorkerData, ToWorker } from './store-worker';
+import { BatchPromise } from './batch-promise';
 
 interface Deferred {
   resolve: (v: unknown) => void;
@@ -39,9 +40,7 @@ export class WorkerOpCommitter implements BatchingOpCommitter {
   private len = 0;
   private gen = 0;
   private lastRead = -1;
-  private batchPromise: Promise<void> | undefined;
-  private batchResolve: (() => void) | undefined;
-  private batchReject: ((e: unknown) => void) | undefined;
+  private readonly batch = new BatchPromise();
   private nextId = 1;
   private readonly posted = new Map<number, Posted>();
   private postedOps = 0;
@@ -98,14 +97,7 @@ export class WorkerOpCommitter implements BatchingOpCommitter {
     if (this.closedError) return Promise.reject(this.closedError);
     this.ops.push(op, a, b, c, false);
     this.len++;
-    let p = this.batchPromise;
-    if (p === undefined) {
-      p = new Promise<void>((resolve, reject) => {
-        this.batchResolve = resolve;
-        this.batchReject = reject;
-      });
-      this.batchPromise = p;
-    }
+    const p = this.batch.get();
     this.afterPush(false);
     return p;
   }
@@ -127,7 +119,7 @@ export class WorkerOpCommitter implements BatchingOpCommitter {
     if (this.len === 0) return;
     this.cancelSchedule();
     const id = this.nextId++;
-    const batch: Posted = { resolve: this.batchResolve, reject: this.batchReject, readers: this.readers, ops: this.len };
+    const batch: Posted = { ...this.batch.take(), readers: this.readers, ops: this.len };
     const msg: ToWorker = { t: 'b', id, ops: this.ops };
     this.posted.set(id, batch);
     this.postedOps += this.len;
@@ -136,7 +128,6 @@ export class WorkerOpCommitter implements BatchingOpCommitter {
     this.len = 0;
     this.gen++;
     this.lastRead = -1;
-    this.batchPromise = this.batchResolve = this.batchReject = undefined;
     try {
       this.worker.postMessage(msg);
     } catch (err) {
@@ -181,11 +172,10 @@ export class WorkerOpCommitter implements BatchingOpCommitter {
     for (const batch of this.posted.values()) settle(batch, err, undefined);
     this.posted.clear();
     this.postedOps = 0;
-    settle({ resolve: this.batchResolve, reject: this.batchReject, readers: this.readers, ops: this.len }, err, undefined);
+    settle({ ...this.batch.take(), readers: this.readers, ops: this.len }, err, undefined);
     this.ops = [];
     this.readers = [];
     this.len = 0;
-    this.batchPromise = this.batchResolve = this.batchReject = undefined;
   }
 
   private afterPush(isRead: boolean): void {
