@@ -24,6 +24,12 @@ const STATE: Readonly<Record<string, number>> = {
   unknown: MessageState.UNKNOWN,
 };
 
+/** message_state TLV values, shared: encoders only read a PDU's buffers. */
+const STATE_VALUE: Readonly<Record<string, Buffer>> = Object.fromEntries(
+  Object.entries(STATE).map(([k, v]) => [k, Buffer.from([v])]),
+);
+const UNKNOWN_STATE_VALUE = Buffer.from([MessageState.UNKNOWN]);
+
 function err3(code: string | undefined): string {
   if (code === undefined || code === '0' || code === '000') return '000';
   const s = code.replace(/[^0-9A-Za-z]/g, '').slice(-3);
@@ -94,7 +100,7 @@ export function partnerReceiptDeliverSm(r: OwedReceipt): DeliverSm {
     shortMessage: Buffer.from(partnerReceiptText(r), 'latin1'),
     tlvs: [
       cstringTlv(Tlv.receipted_message_id, r.messageId),
-      { tag: Tlv.message_state, value: Buffer.from([STATE[r.outcome] ?? MessageState.UNKNOWN]) },
+      { tag: Tlv.message_state, value: STATE_VALUE[r.outcome] ?? UNKNOWN_STATE_VALUE },
     ],
   };
 }
