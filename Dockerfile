@@ -20,5 +20,5 @@ RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 2775 8080
 VOLUME ["/app/data"]
-ENTRYPOINT ["node", "bin/tollgate"]
+ENTRYPOINT ["node", "--max-semi-space-size=32", "bin/tollgate"]
 CMD ["start", "--config", "config/demo.yaml"]

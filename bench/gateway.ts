@@ -3,7 +3,7 @@
  * synchronous FULL) -> SMPP simulator with receipts (child process) -> receipts back to the partner.
  *
  *   npm run bench:gateway [-- --seconds 60] [-- --warmup 3] [-- --window 500] [-- --binds 1] [-- --rate N] [-- --sync NORMAL]
- *     [-- --commit-delay-ms 2] [-- --commit-max-batch 2000] [-- --store-worker false] [-- --connector-binds 2] [-- --node-flags "--max-semi-space-size=64"] [-- --cpu-prof] [-- --json]
+ *     [-- --commit-delay-ms 2] [-- --commit-max-batch 2000] [-- --store-worker false] [-- --connector-binds 2] [-- --node-flags "--max-semi-space-size=32"] [-- --cpu-prof] [-- --json]
  *
  * Without --rate the partner keeps its window full (throughput; latency is then window / rate by Little's law).
  * With --rate N it offers N submits/s, which shows the accept latency below saturation.
@@ -44,6 +44,8 @@ const offeredRate = Number(flagValue('rate') ?? 0);
 /** Copies the gateway's stdout (JSON logs, --trace-gc output...) to this file. */
 const gatewayLogFile = flagValue('gateway-log');
 const json = hasFlag('json');
+/** The daemon's own launch flags (bin/tollgate, npm start, Dockerfile); --node-flags replaces them. */
+const DAEMON_NODE_FLAGS = '--max-semi-space-size=32';
 
 function getJson(port: number, path: string): Promise<Record<string, unknown>> {
   return new Promise((res, rej) => {
@@ -103,7 +105,7 @@ async function main(): Promise<void> {
   const simPort = Number(sim.match[1]);
   const cfgPath = join(dir, 'bench.yaml');
   writeFileSync(cfgPath, configYaml(dir, simPort));
-  const gwArgs = [...(flagValue('node-flags') ?? '').split(' ').filter(Boolean), ...(cpuProf ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench/profiles')] : []), join(ROOT, 'bin/tollgate'), 'start', '--config', cfgPath];
+  const gwArgs = [...(flagValue('node-flags') ?? DAEMON_NODE_FLAGS).split(' ').filter(Boolean), ...(cpuProf ? ['--cpu-prof', '--cpu-prof-dir', join(ROOT, 'bench/profiles')] : []), join(ROOT, 'bin/tollgate'), 'start', '--config', cfgPath];
   const gwLog = new Map<string, number>();
   const gw = await spawnUntil(process.execPath, gwArgs, /"message":"started"/, {
     cwd: ROOT,

@@ -29,7 +29,9 @@ function argStr(name: string, dflt: string): string {
 function start(file: string, args: string[]): ChildProcess {
   const prof = argStr('profile', '') === file ? ['--cpu-prof', `--cpu-prof-dir=${argStr('profile-dir', tmpdir())}`] : [];
   const [runner, ...rest] = tsScript(join('bench', file), ...args);
-  return fork(runner!, rest, { execArgv: prof, cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // The gateway runs with the daemon's launch flag (bin/tollgate, npm start, Dockerfile).
+  const flags = file === 'mo-gateway.ts' ? ['--max-semi-space-size=32', ...prof] : prof;
+  return fork(runner!, rest, { execArgv: flags, cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
 function next<T extends FromChild['ev']>(child: ChildProcess, ev: T, timeoutMs: number): Promise<Extract<FromChild, { ev: T }>> {
