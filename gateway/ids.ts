@@ -8,7 +8,7 @@
  *   2. all decimal digits: strip leading zeros ('000123' -> '123', '000' -> '0');
  *   3. else all hex digits (so at least one of a-f): read as hex and write in decimal
  *      ('5F3A9C01' -> '1597676545', 'ABC' -> '2748', '00ff' -> '255');
- *   4. else (ids with other characters, e.g. UUIDs with dashes): strip leading zeros only.
+ *   4. else (ids with other characters, e.g. UUIDs with dashes): strip leading zeros only (not one before whitespace).
  * A hex id made only of decimal digits cannot be told apart from a decimal one: with format 'hex' every all-hex id is
  * converted ('123' -> '291'); with 'decimal' nothing is converted, only zeros and case are normalised.
  */
@@ -28,8 +28,15 @@ export function normaliseSmscId(id: string, format: SmscIdFormat = 'auto'): stri
   return stripZeros(s);
 }
 
+const SPACE = /\s/;
+
+/**
+ * Leading zeros off, keeping the last character, and keeping a zero that whitespace follows: stripping it would
+ * leave the id starting with whitespace, which the trim of a second normalisation would then change (the
+ * normalised form must normalise to itself).
+ */
 function stripZeros(s: string): string {
   let i = 0;
-  while (i < s.length - 1 && s.charCodeAt(i) === 48) i++;
+  while (i < s.length - 1 && s.charCodeAt(i) === 48 && !SPACE.test(s.charAt(i + 1))) i++;
   return i === 0 ? s : s.slice(i);
 }

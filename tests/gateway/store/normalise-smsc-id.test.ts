@@ -17,6 +17,9 @@ describe('normaliseSmscId', () => {
     ['FFFFFFFFFFFFFFFFFFFF', '1208925819614629174706175'],
     ['0a-b1', 'a-b1'],
     ['MSG-0001', 'msg-0001'],
+    // A zero before whitespace stays: the id must not start with whitespace once normalised (fast-check found '0 !').
+    ['0 !', '0 !'],
+    ['00 !', '0 !'],
     ['', ''],
   ])('%j -> %j', (input, expected) => {
     expect(normaliseSmscId(input)).toBe(expected);
@@ -50,5 +53,18 @@ describe('normaliseSmscId', () => {
 
   it('is the function the store re-exports', () => {
     expect(reexported).toBe(normaliseSmscId);
+  });
+
+  // 'hex' is not idempotent by design: its output is decimal, which it would read again as hex.
+  it('is idempotent in auto and decimal formats on ids made of the awkward characters (zeros, spaces, hex, other)', () => {
+    const ch = fc.constantFrom('0', '0', ' ', '\t', '\u00a0', '1', 'a', 'F', '!', '-');
+    fc.assert(
+      fc.property(fc.array(ch, { maxLength: 12 }), fc.constantFrom('auto' as const, 'decimal' as const), (cs, format) => {
+        const s = cs.join('');
+        const once = normaliseSmscId(s, format);
+        return normaliseSmscId(once, format) === once;
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
