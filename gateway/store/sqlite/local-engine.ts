@@ -2,8 +2,7 @@ import { closeSync, fdatasync, openSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { StoreError } from '../store-error';
 import { GroupCommitter } from './group-commit';
-import { createMessageOps, type OpEffects } from './message-ops';
-import { createMoOps } from './mo-ops';
+import { createStoreOps, type OpEffects } from './message-ops';
 import { LocalOpCommitter } from './op-committer';
 import type { OpenedStoreDb } from './open-db';
 import type { SqliteStoreOptions } from './options';
@@ -107,7 +106,7 @@ export function openLocalEngine(opts: SqliteStoreOptions, opened: OpenedStoreDb,
     },
     sync: fd === undefined ? undefined : (done) => sync(fd, done),
   });
-  const committer = new LocalOpCommitter(gc, { ...createMessageOps(db, fx), ...createMoOps(db) });
+  const committer = new LocalOpCommitter(gc, createStoreOps(db, fx));
   return {
     committer,
     db,

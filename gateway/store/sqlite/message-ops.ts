@@ -3,6 +3,7 @@ import { FINAL_STATES, type MessageState } from '../../../routing/message';
 import type { OpFn } from './group-commit';
 import type { OpTable } from './op-committer';
 import { outcomeToState, patchColumn, type MessageRow, type OwedRow, type PartRow } from './row-mapping';
+import { createMoOps } from './mo-ops';
 import { prepareStatements, type Stmt } from './statements';
 
 const MAX_PATCH_STATEMENTS = 512;
@@ -234,4 +235,9 @@ export function createMessageOps(db: Database.Database, fx: OpEffects): OpTable 
     'msg.purgeChunk': purgeChunk,
     'msg.oldest': oldest,
   };
+}
+
+/** Every op of the store's database (messages and MO tables), for whichever thread owns the connection. */
+export function createStoreOps(db: Database.Database, fx: OpEffects): OpTable {
+  return { ...createMessageOps(db, fx), ...createMoOps(db) };
 }

@@ -3,11 +3,9 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from '../store-error';
 import { DDL, MIGRATE_2_TO_3, SCHEMA_VERSION } from './schema-sql';
-import { prepareStatements, type Statements } from './statements';
 
 export interface OpenedStoreDb {
   db: Database.Database;
-  statements: Statements;
   /** Highest id ever issued (max id, or the high-water mark kept across purges). */
   lastId: number;
   /** Messages not yet in a final state. */
@@ -46,11 +44,9 @@ export function openStoreDb(path: string): OpenedStoreDb {
     db.close();
     throw new StoreError(`store at ${path} has schema version ${String(version)}, this build needs ${SCHEMA_VERSION}`);
   }
-  let statements: Statements;
   try {
     db.exec(DDL);
     db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
-    statements = prepareStatements(db);
   } catch (err) {
     db.close();
     throw new StoreError(`cannot open store at ${path}`, { cause: err });
@@ -58,5 +54,5 @@ export function openStoreDb(path: string): OpenedStoreDb {
   const maxId = (db.prepare('SELECT max(id) FROM messages').pluck().get() as number | null) ?? 0;
   const hwm = Number(db.prepare("SELECT value FROM meta WHERE key = 'id_high_water'").pluck().get() ?? 0);
   const unfinished = db.prepare('SELECT count(*) FROM messages WHERE open = 1').pluck().get() as number;
-  return { db, statements, lastId: Math.max(maxId, hwm), unfinished };
+  return { db, lastId: Math.max(maxId, hwm), unfinished };
 }

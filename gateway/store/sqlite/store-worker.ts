@@ -14,8 +14,7 @@
 import { closeSync, fdatasync, openSync } from 'node:fs';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { GroupCommitStats, OpFn } from './group-commit';
-import { createMessageOps, type OpEffects } from './message-ops';
-import { createMoOps } from './mo-ops';
+import { createStoreOps, type OpEffects } from './message-ops';
 import { openStoreDb } from './open-db';
 
 export interface StoreWorkerData {
@@ -64,7 +63,7 @@ function main(): void {
     db = openStoreDb(data.path).db;
     db.pragma('synchronous = NORMAL');
     if (durable) walFd = openSync(`${data.path}-wal`, 'r+');
-    table = { ...createMessageOps(db, fx), ...createMoOps(db) };
+    table = { ...createStoreOps(db, fx) };
   } catch (err) {
     port.postMessage({ t: 'fail', err: describe(err) } satisfies FromWorker);
     return;
