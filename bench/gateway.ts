@@ -3,7 +3,7 @@
  * synchronous FULL) -> SMPP simulator with receipts (child process) -> receipts back to the partner.
  *
  *   npm run bench:gateway [-- --seconds 60] [-- --warmup 3] [-- --window 500] [-- --binds 1] [-- --rate N] [-- --sync NORMAL]
- *     [-- --commit-delay-ms 2] [-- --commit-max-batch 2000] [-- --store-worker false] [-- --connector-binds 2] [-- --node-flags "--max-semi-space-size=32"] [-- --cpu-prof] [-- --json]
+ *     [-- --commit-delay-ms 0] [-- --commit-max-batch 2000] [-- --store-worker false] [-- --connector-binds 2] [-- --node-flags "--max-semi-space-size=32"] [-- --cpu-prof] [-- --json]
  *
  * Without --rate the partner keeps its window full (throughput; latency is then window / rate by Little's law).
  * With --rate N it offers N submits/s, which shows the accept latency below saturation.
@@ -36,7 +36,7 @@ const drainSeconds = 30;
 const warmupSeconds = Number(flagValue('warmup') ?? 3);
 const synchronous = flagValue('sync') === 'NORMAL' ? 'NORMAL' : 'FULL';
 const commitMaxBatch = Number(flagValue('commit-max-batch') ?? 2000);
-const commitDelayMs = Number(flagValue('commit-delay-ms') ?? 2);
+const commitDelayMs = Number(flagValue('commit-delay-ms') ?? 0);
 /** --store-worker false runs the store's statements on the gateway's main thread. */
 const storeWorker = flagValue('store-worker') !== 'false';
 const cpuProf = hasFlag('cpu-prof');

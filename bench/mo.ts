@@ -83,7 +83,7 @@ async function main(): Promise<void> {
       `http://127.0.0.1:${p.port}/mo`,
       dir,
       SECRET,
-      String(arg('commit-delay-ms', 2)),
+      String(arg('commit-delay-ms', 0)),
       sync,
       String(arg('pipeline', 64)),
     ]);

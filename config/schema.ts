@@ -71,8 +71,12 @@ export const StoreSchema = z
      * on power loss). NORMAL: acknowledged at commit; survives a process crash, a power loss may lose the last commits.
      */
     synchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
-    /** When no fsync is in flight, how long the first queued write waits for company before the commit (0 = end of turn). */
-    groupCommitMaxDelayMs: intAtLeast(0).default(2),
+    /**
+     * How long the first queued write waits for company (0 = until the end of the event-loop turn). Main-thread
+     * store: before the commit, when no fsync is in flight. Worker store: before the ops are posted to the worker,
+     * which commits everything posted since its last commit anyway, so any wait only adds latency.
+     */
+    groupCommitMaxDelayMs: intAtLeast(0).default(0),
     /** A batch reaching this many operations is committed at once. */
     groupCommitMaxBatch: intAtLeast(1).default(2000),
     /**

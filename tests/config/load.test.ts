@@ -65,7 +65,7 @@ describe('loadConfig', () => {
       kind: 'sqlite',
       path: './data/tollgate.sqlite',
       synchronous: 'FULL',
-      groupCommitMaxDelayMs: 2,
+      groupCommitMaxDelayMs: 0,
       groupCommitMaxBatch: 2000,
       retentionHours: 72,
       purgeIntervalMs: 600_000,

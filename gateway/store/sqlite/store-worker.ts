@@ -4,22 +4,27 @@
  *
  * Group commit happens here: when the worker wakes it drains the batches already posted (up to MAX_CYCLE_OPS ops),
  * runs them in one transaction (each batch under its own savepoint, so one failing batch fails alone), commits once
- * and answers all of them in one message. In durable mode the answer waits for an fdatasync of the WAL that started
- * after the commit; the sync runs on the libuv pool while the next cycle's statements run, and one sync covers every
- * cycle committed before it started. Meanwhile the main thread keeps posting, so batches grow with the disk's latency.
+ * and answers all of them in one message. In durable mode the answer goes through the sync thread (wal-syncer.ts),
+ * which posts it to the main thread after an fdatasync of the WAL that started after the commit; the next cycle's
+ * statements run here meanwhile. The main thread keeps posting, so batches grow with the disk's latency.
  *
  * Protocol (main -> worker): { t: 'b', id, ops } with ops flat as [name, a, b, c, isRead, ...]; { t: 'close' }.
- * (worker -> main): { t: 'ready' } | { t: 'fail', err } | { t: 'done', ids, errs, reads, delta, stats } | { t: 'closed' }.
+ * (worker -> main): { t: 'ready' } | { t: 'fail', err } | { t: 'closed' }, and { t: 'done', ids, errs, reads, delta,
+ * stats } here when not durable, else from the sync thread over `out`.
  */
-import { closeSync, fdatasync, openSync } from 'node:fs';
-import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parentPort, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import type { GroupCommitStats, OpFn } from './group-commit';
 import { createStoreOps, type OpEffects } from './message-ops';
 import { openStoreDb } from './open-db';
+import type { ToSyncer, WalSyncerData } from './wal-syncer';
 
 export interface StoreWorkerData {
   path: string;
   synchronous: 'FULL' | 'NORMAL';
+  /** The main thread's end for answers in durable mode (the sync thread posts them); closed unused otherwise. */
+  out: MessagePort;
 }
 
 export interface BatchMsg {
@@ -54,9 +59,9 @@ function main(): void {
   let db: ReturnType<typeof openStoreDb>['db'];
   const fx: OpEffects = { delta: 0 };
   let table: Record<string, OpFn>;
-  // Durable mode: SQLite commits at synchronous=NORMAL (the WAL is written, not fsync'd) and this worker fdatasyncs
-  // the -wal file on the libuv pool, answering a cycle only after a sync that started after its commit. The next
-  // cycle's statements run while the disk syncs, instead of after it.
+  // Durable mode: SQLite commits at synchronous=NORMAL (the WAL is written, not fsync'd) and the sync thread
+  // fdatasyncs the -wal file, answering a cycle only after a sync that started after its commit. The next cycle's
+  // statements run while the disk syncs, instead of after it.
   const durable = data.synchronous === 'FULL';
   let walFd: number | undefined;
   try {
@@ -132,42 +137,40 @@ function main(): void {
     return done;
   };
 
-  // Cycles committed and waiting for a sync, and those the running sync covers.
-  let held: DoneMsg[] = [];
-  let syncing: DoneMsg[] | undefined;
-  const startSync = (): void => {
-    if (syncing !== undefined || held.length === 0 || walFd === undefined) return;
-    const covered = held;
-    held = [];
-    syncing = covered;
-    const t0 = performance.now();
-    fdatasync(walFd, (err) => {
-      stats.syncs++;
-      stats.syncMs += performance.now() - t0;
-      if (err) {
-        // Committed but not known to be on disk: refused to the callers, who then acknowledge nothing.
-        stats.failures++;
-        const text = `fdatasync of the WAL failed: ${describe(err)}`;
-        for (const d of covered) for (let i = 0; i < d.errs.length; i++) d.errs[i] ??= text;
-      }
-      for (const d of covered) port.postMessage(d);
-      syncing = undefined;
-      startSync();
-      maybeClose();
+  // Durable mode: committed cycles go to the sync thread, which answers the main thread once the WAL is on disk.
+  let syncer: Worker | undefined;
+  let syncerClosed = false;
+  if (walFd !== undefined) {
+    syncer = new Worker(syncerEntry(), { workerData: { fd: walFd, out: data.out } satisfies WalSyncerData, transferList: [data.out], execArgv: [] });
+    // A sync thread that dies takes this worker with it; the main thread then fails everything pending.
+    syncer.on('error', (err) => {
+      throw err;
     });
-  };
+    syncer.on('message', (m: { t: string }) => {
+      if (m.t === 'closed') {
+        syncerClosed = true;
+        maybeClose();
+      }
+    });
+  } else data.out.close();
 
   // Batches wait here when more arrived than one cycle takes: a commit answers at most about MAX_CYCLE_OPS ops, so
   // a flood of writes is acknowledged in steady steps instead of one huge transaction.
   const backlog: BatchMsg[] = [];
   let closing = false;
   let closed = false;
+  let syncerCloseSent = false;
   const take = (m: ToWorker): void => {
     if (m.t === 'b') backlog.push(m);
     else closing = true;
   };
   const maybeClose = (): void => {
-    if (!closing || closed || backlog.length > 0 || syncing !== undefined || held.length > 0) return;
+    if (!closing || closed || backlog.length > 0) return;
+    if (syncer !== undefined && !syncerClosed) {
+      if (!syncerCloseSent) syncer.postMessage({ t: 'close' } satisfies ToSyncer);
+      syncerCloseSent = true;
+      return;
+    }
     closed = true;
     try {
       if (walFd !== undefined) closeSync(walFd);
@@ -177,8 +180,8 @@ function main(): void {
       port.close();
     }
   };
-  // One cycle per turn of the worker's event loop, so that the fdatasync callbacks (and with them the answers) are
-  // not starved while batches keep arriving.
+  // One cycle per turn of the worker's event loop, so that the sync thread's messages (its close) are not starved
+  // while batches keep arriving.
   let pumping = false;
   const pump = (): void => {
     pumping = false;
@@ -191,10 +194,8 @@ function main(): void {
     let ops = 0;
     while (n < backlog.length && (n === 0 || ops + backlog[n]!.ops.length / FIELDS <= MAX_CYCLE_OPS)) ops += backlog[n++]!.ops.length / FIELDS;
     const done = cycle(backlog.splice(0, n));
-    if (durable) {
-      held.push(done);
-      startSync();
-    } else port.postMessage(done);
+    if (syncer !== undefined) syncer.postMessage(done satisfies ToSyncer);
+    else port.postMessage(done);
     if (backlog.length > 0) {
       pumping = true;
       setImmediate(pump);
@@ -205,6 +206,13 @@ function main(): void {
     if (!pumping) pump();
   });
   port.postMessage({ t: 'ready' } satisfies FromWorker);
+}
+
+/** wal-syncer-entry.js beside the sources, found from the checkout root (bundled code has another __dirname). */
+function syncerEntry(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 8 && !existsSync(join(dir, 'package.json')); i++) dir = dirname(dir);
+  return join(dir, 'gateway', 'store', 'sqlite', 'wal-syncer-entry.js');
 }
 
 function describe(err: unknown): string {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { StoreError } from '../store-error';
 import type { GroupCommitStats } from './group-commit';
 import type { BatchingOpCommitter } from './batching';
@@ -20,7 +20,7 @@ interface Posted {
   ops: number;
 }
 
-export interface WorkerCommitterOptions extends StoreWorkerData {
+export interface WorkerCommitterOptions extends Omit<StoreWorkerData, 'out'> {
   maxBatch: number;
   maxDelayMs: number;
   /** After a commit, before its promises settle: the change in unfinished messages. */
@@ -49,6 +49,8 @@ export class WorkerOpCommitter implements BatchingOpCommitter {
   private timer: NodeJS.Timeout | undefined;
   private closedError: StoreError | undefined;
   private readonly worker: Worker;
+  /** Answers from the sync thread (durable mode). */
+  private readonly answers: MessagePort;
   private readonly exited: Promise<void>;
   private lastStats: GroupCommitStats = { transactions: 0, ops: 0, maxBatch: 0, failures: 0, commitMs: 0, syncs: 0, syncMs: 0 };
   private readonly flushCb = (): void => {
@@ -59,12 +61,20 @@ export class WorkerOpCommitter implements BatchingOpCommitter {
   };
 
   constructor(private readonly opts: WorkerCommitterOptions) {
-    const data: StoreWorkerData = { path: opts.path, synchronous: opts.synchronous };
-    this.worker = new Worker(workerEntry(), { workerData: data, execArgv: [] });
+    const channel = new MessageChannel();
+    this.answers = channel.port1;
+    const data: StoreWorkerData = { path: opts.path, synchronous: opts.synchronous, out: channel.port2 };
+    this.worker = new Worker(workerEntry(), { workerData: data, transferList: [channel.port2], execArgv: [] });
     this.worker.on('message', (m: FromWorker) => this.onMessage(m));
+    this.answers.on('message', (m: FromWorker) => this.onMessage(m));
     this.worker.on('error', (err) => this.fail(new StoreError('store worker failed', { cause: err })));
     this.exited = new Promise((resolve) => {
       this.worker.once('exit', (code) => {
+        // Answers the sync thread posted just before the exit are still in the channel.
+        for (let m = receiveMessageOnPort(this.answers); m !== undefined; m = receiveMessageOnPort(this.answers)) {
+          this.onMessage(m.message as FromWorker);
+        }
+        this.answers.close();
         if (this.closedError === undefined || this.posted.size > 0) {
           this.fail(new StoreError(`store worker exited (code ${code})`));
         }
