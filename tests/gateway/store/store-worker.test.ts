@@ -41,4 +41,28 @@ describe('SqliteMessageStore in its worker thread', () => {
     expect(st.transactions).toBeGreaterThanOrEqual(3);
     expect(st.syncs).toBeGreaterThan(0);
   });
+
+  it('durable: every write queued before close() is answered by the sync thread, then the worker exits', async () => {
+    const store = fx.open();
+    const ids: string[] = [];
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < 3_000; i++) {
+      const m = mtMessage(store.nextId());
+      ids.push(m.id);
+      writes.push(store.insert(m));
+    }
+    const closing = store.close();
+    await Promise.all(writes);
+    await closing;
+    const again = fx.open();
+    for (const id of [ids[0]!, ids[1_500]!, ids[2_999]!]) expect((await again.get(id))?.id).toBe(id);
+  });
+
+  it('synchronous NORMAL: answered at commit, no WAL sync thread', async () => {
+    const store = fx.open({ synchronous: 'NORMAL' });
+    await Promise.all(Array.from({ length: 500 }, () => store.insert(mtMessage(store.nextId()))));
+    const st = store.commitStats();
+    expect(st.ops).toBe(500);
+    expect(st.syncs).toBe(0);
+  });
 });
