@@ -20,7 +20,8 @@ export interface OpEffects {
  *
  * insert: [params of INSERT_MESSAGE_SQL], parts rows (or null), 1 if the message is unfinished else 0
  * smsc:   SmscArgs
- * receipt: ReceiptArgs, OwedArgs or null, SmscArgs or null (an SMSC id write folded into this receipt)
+ * receipt: ReceiptArgs (one array: the receipt, the receipt owed to the partner if any, and the SMSC id write folded
+ *          into this receipt if any; one flat array clones in about two thirds of the time of three)
  */
 /** The last element is 1 once a receipt of the same batch has taken the write over (the op then does nothing). */
 export type SmscArgs = [id: number, seq: number, smsc: string, norm: string, conn: string | null, state: MessageState | null, folded: 0 | 1];
@@ -33,6 +34,17 @@ export type ReceiptArgs = [
   receivedAt: number,
   doneAt: number | null,
   now: number,
+  /** The receipt owed to the partner: 0 when none is, else the message id and the OwedArgs fields after it. */
+  owedId: number,
+  owedPartSeq: number | null,
+  owedOutcome: string | null,
+  owedError: string | null,
+  owedDoneAt: number | null,
+  /** The SMSC id write folded into this receipt (same message, part 1): null when none is, else SmscArgs[2..5]. */
+  foldSmsc: string | null,
+  foldNorm: string | null,
+  foldConn: string | null,
+  foldState: MessageState | null,
 ];
 export type OwedArgs = [id: number, partSeq: number | null, outcome: string, error: string | null, doneAt: number];
 
@@ -125,10 +137,11 @@ export function createMessageOps(db: Database.Database, fx: OpEffects): OpTable 
     if (stmt.run(...values).changes > 0 && crossing) fx.delta += newOpen ? 1 : -1;
   };
 
-  const receipt: OpFn = (a, b, c) => {
-    const [id, partSeq, outcome, final, err, receivedAt, doneAt, now] = a as ReceiptArgs;
-    const owed = b as OwedArgs | null;
-    const fold = c as SmscArgs | null;
+  const receipt: OpFn = (a) => {
+    const r = a as ReceiptArgs;
+    const [id, partSeq, outcome, final, err, receivedAt, doneAt, now] = r;
+    const owed: OwedArgs | null = r[8] === 0 ? null : [r[8], r[9], r[10]!, r[11], r[12]!];
+    const fold: SmscArgs | null = r[13] === null ? null : [id, 1, r[13], r[14]!, r[15], r[16], 1];
     const state = final ? outcomeToState(outcome) : undefined;
     if (partSeq === 1) {
       // The common case, one statement: a single-part message kept inline, with the SMSC id and the owed receipt.

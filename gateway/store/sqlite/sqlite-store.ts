@@ -5,7 +5,7 @@ import { StoreError } from '../store-error';
 import type { BatchingOpCommitter } from './batching';
 import type { GroupCommitStats } from './group-commit';
 import { openLocalEngine, type LocalEngine } from './local-engine';
-import type { OwedArgs, PurgeCursor, ReceiptArgs, SmscArgs, StoredRows } from './message-ops';
+import type { PurgeCursor, ReceiptArgs, SmscArgs, StoredRows } from './message-ops';
 import { openStoreDb } from './open-db';
 import type { OpCommitter } from './op-committer';
 import type { SqliteStoreOptions } from './options';
@@ -140,10 +140,12 @@ export class SqliteMessageStore implements MessageStore {
         fold = w.args;
       }
     }
-    const ra: ReceiptArgs = [n, r.partSeq, r.outcome, r.final, r.errorCode ?? null, r.receivedAt, r.doneAt ?? null, this.clock.now()];
-    const oa: OwedArgs | null =
-      owed === undefined ? null : [owedId, owed.partSeq ?? null, owed.outcome, owed.errorCode ?? null, owed.doneAt];
-    return this.committer.write('msg.receipt', ra, oa, fold);
+    const ra: ReceiptArgs = [
+      n, r.partSeq, r.outcome, r.final, r.errorCode ?? null, r.receivedAt, r.doneAt ?? null, this.clock.now(),
+      owedId, owed?.partSeq ?? null, owed?.outcome ?? null, owed?.errorCode ?? null, owed?.doneAt ?? null,
+      fold?.[2] ?? null, fold?.[3] ?? null, fold?.[4] ?? null, fold?.[5] ?? null,
+    ];
+    return this.committer.write('msg.receipt', ra);
   }
 
   receiptForwarded(messageId: MessageId, partSeq?: number): Promise<void> {
