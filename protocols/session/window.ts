@@ -1,8 +1,11 @@
 import type { Clock, TimerHandle } from '../wire/clock';
 import { TimeoutError, WindowFullError } from '../wire/errors';
+import { IntTable } from './int-table';
 
 interface Slot<T> {
-  key: number;
+  readonly key: number;
+  /** What the caller attached to the request (SMPP: the response command_id it expects). */
+  readonly tag: number;
   deadline: number;
   resolve: (v: T) => void;
   reject: (e: Error) => void;
@@ -13,7 +16,7 @@ interface Slot<T> {
  * One sweep timer serves the whole window (no timer per request), so a window of 1,000 costs one timer.
  */
 export class Window<T> {
-  private slots = new Map<number, Slot<T>>();
+  private readonly slots: IntTable<Slot<T>>;
   private timer: TimerHandle | undefined;
   private timerAt = Infinity;
 
@@ -21,7 +24,9 @@ export class Window<T> {
     readonly capacity: number,
     private readonly clock: Clock,
     private readonly onTimeout?: (key: number) => void,
-  ) {}
+  ) {
+    this.slots = new IntTable<Slot<T>>(capacity);
+  }
 
   get size(): number {
     return this.slots.size;
@@ -35,13 +40,18 @@ export class Window<T> {
     return this.slots.has(key);
   }
 
+  /** The tag the request `key` was added with; undefined when it is not in flight. */
+  tagOf(key: number): number | undefined {
+    return this.slots.get(key)?.tag;
+  }
+
   /** Reserves a slot; throws WindowFullError when full. The key must not be in use. */
-  add(key: number, timeoutMs: number): Promise<T> {
+  add(key: number, timeoutMs: number, tag = 0): Promise<T> {
     if (this.slots.size >= this.capacity) throw new WindowFullError(`window of ${this.capacity} is full`);
     if (this.slots.has(key)) throw new WindowFullError(`key ${key} is still in flight`);
     return new Promise<T>((resolve, reject) => {
       const deadline = this.clock.now() + timeoutMs;
-      this.slots.set(key, { key, deadline, resolve, reject });
+      this.slots.add({ key, tag, deadline, resolve, reject });
       if (deadline < this.timerAt) this.arm(deadline);
     });
   }
@@ -67,7 +77,7 @@ export class Window<T> {
 
   /** Fails everything in flight (connection lost). */
   rejectAll(err: Error): void {
-    const all = [...this.slots.values()];
+    const all = this.slots.values();
     this.slots.clear();
     this.disarm();
     for (const s of all) s.reject(err);
@@ -76,7 +86,7 @@ export class Window<T> {
   /** Resolves when the window is empty (used by unbind/logout to drain). */
   async drained(): Promise<void> {
     while (this.slots.size > 0) {
-      const pending = [...this.slots.values()].map(
+      const pending = this.slots.values().map(
         (s) => new Promise<void>((r) => {
           const { resolve, reject } = s;
           s.resolve = (v) => {

@@ -6,17 +6,15 @@ import type { SmppResponsePdu } from './responses';
 import { UnexpectedResponseError } from './unexpected-response-error';
 
 /**
- * Our requests awaiting their response: the bounded window keyed by sequence number, plus the response command_id
- * each one expects, so a response of the wrong kind fails its request instead of completing it (smpp.md section 11
+ * Our requests awaiting their response: the bounded window keyed by sequence number, each tagged with the response
+ * command_id it expects, so a response of the wrong kind fails its request instead of completing it (smpp.md section 11
  * matches by sequence number; cloudhopper additionally checks the type, and so do we).
  */
 export class PendingRequests {
   private readonly window: Window<SmppResponsePdu>;
-  /** sequence_number -> expected response command_id. */
-  private readonly expected = new Map<number, number>();
 
   constructor(capacity: number, clock: Clock) {
-    this.window = new Window<SmppResponsePdu>(capacity, clock, (seq) => this.expected.delete(seq));
+    this.window = new Window<SmppResponsePdu>(capacity, clock);
   }
 
   get size(): number {
@@ -33,9 +31,7 @@ export class PendingRequests {
 
   /** Takes a slot for the request numbered `seq` with command id `requestId`; throws WindowFullError when full. */
   add(seq: number, requestId: number, timeoutMs: number): Promise<SmppResponsePdu> {
-    const p = this.window.add(seq, timeoutMs);
-    this.expected.set(seq, (requestId | 0x80000000) >>> 0);
-    return p;
+    return this.window.add(seq, timeoutMs, (requestId | 0x80000000) >>> 0);
   }
 
   /**
@@ -45,9 +41,8 @@ export class PendingRequests {
    */
   complete(pdu: SmppResponsePdu): boolean {
     const seq = pdu.sequenceNumber;
-    const expected = this.expected.get(seq);
+    const expected = this.window.tagOf(seq);
     if (expected === undefined) return false;
-    this.expected.delete(seq);
     if (pdu.command !== 'generic_nack') {
       const received = CommandId[pdu.command];
       if (received !== expected) {
@@ -61,16 +56,14 @@ export class PendingRequests {
 
   /** Whether the request numbered `seq` is in flight and awaits a response with command id `responseId`. */
   expects(seq: number, responseId: number): boolean {
-    return this.expected.get(seq) === responseId;
+    return this.window.tagOf(seq) === responseId;
   }
 
   reject(seq: number, err: Error): boolean {
-    this.expected.delete(seq);
     return this.window.reject(seq, err);
   }
 
   rejectAll(err: Error): void {
-    this.expected.clear();
     this.window.rejectAll(err);
   }
 
