@@ -12,12 +12,12 @@
  * (worker -> main): { t: 'ready' } | { t: 'fail', err } | { t: 'closed' }, and { t: 'done', ids, errs, reads, delta,
  * stats } here when not durable, else from the sync thread over `out`.
  */
-import { closeSync, existsSync, openSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, openSync } from 'node:fs';
 import { parentPort, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import type { GroupCommitStats, OpFn } from './group-commit';
 import { createStoreOps, type OpEffects } from './message-ops';
 import { openStoreDb } from './open-db';
+import { threadEntry } from './thread-entry';
 import type { ToSyncer, WalSyncerData } from './wal-syncer';
 
 export interface StoreWorkerData {
@@ -141,7 +141,7 @@ function main(): void {
   let syncer: Worker | undefined;
   let syncerClosed = false;
   if (walFd !== undefined) {
-    syncer = new Worker(syncerEntry(), { workerData: { fd: walFd, out: data.out } satisfies WalSyncerData, transferList: [data.out], execArgv: [] });
+    syncer = new Worker(threadEntry('wal-syncer-entry.js'), { workerData: { fd: walFd, out: data.out } satisfies WalSyncerData, transferList: [data.out], execArgv: [] });
     // A sync thread that dies takes this worker with it; the main thread then fails everything pending.
     syncer.on('error', (err) => {
       throw err;
@@ -206,13 +206,6 @@ function main(): void {
     if (!pumping) pump();
   });
   port.postMessage({ t: 'ready' } satisfies FromWorker);
-}
-
-/** wal-syncer-entry.js beside the sources, found from the checkout root (bundled code has another __dirname). */
-function syncerEntry(): string {
-  let dir = __dirname;
-  for (let i = 0; i < 8 && !existsSync(join(dir, 'package.json')); i++) dir = dirname(dir);
-  return join(dir, 'gateway', 'store', 'sqlite', 'wal-syncer-entry.js');
 }
 
 function describe(err: unknown): string {

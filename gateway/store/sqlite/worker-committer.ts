@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { StoreError } from '../store-error';
 import type { GroupCommitStats } from './group-commit';
 import type { BatchingOpCommitter } from './batching';
 import type { DoneMsg, FromWorker, StoreWorkerData, ToWorker } from './store-worker';
 import { BatchPromise } from './batch-promise';
+import { threadEntry } from './thread-entry';
 
 interface Deferred {
   resolve: (v: unknown) => void;
@@ -64,7 +63,7 @@ export class WorkerOpCommitter implements BatchingOpCommitter {
     const channel = new MessageChannel();
     this.answers = channel.port1;
     const data: StoreWorkerData = { path: opts.path, synchronous: opts.synchronous, out: channel.port2 };
-    this.worker = new Worker(workerEntry(), { workerData: data, transferList: [channel.port2], execArgv: [] });
+    this.worker = new Worker(threadEntry('store-worker-entry.js'), { workerData: data, transferList: [channel.port2], execArgv: [] });
     this.worker.on('message', (m: FromWorker) => this.onMessage(m));
     this.answers.on('message', (m: FromWorker) => this.onMessage(m));
     this.worker.on('error', (err) => this.fail(new StoreError('store worker failed', { cause: err })));
@@ -219,15 +218,4 @@ function settle(batch: Posted, err: StoreError | undefined, reads: unknown[] | u
   batch.resolve?.();
   // Reads come back as [position, result, ...] in the order they were queued, like the readers list.
   for (let i = 1, j = 1; i < rd.length; i += 2, j += 2) (rd[i] as Deferred).resolve(reads?.[j]);
-}
-
-let entry: string | undefined;
-
-/** store-worker-entry.js beside the sources, found from the checkout root (bundled code has another __dirname). */
-function workerEntry(): string {
-  if (entry !== undefined) return entry;
-  let dir = __dirname;
-  for (let i = 0; i < 8 && !existsSync(join(dir, 'package.json')); i++) dir = dirname(dir);
-  entry = join(dir, 'gateway', 'store', 'sqlite', 'store-worker-entry.js');
-  return entry;
 }
