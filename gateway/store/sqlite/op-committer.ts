@@ -43,6 +43,10 @@ export class LocalOpCommitter implements BatchingOpCommitter {
     return this.committer.depth;
   }
 
+  get unposted(): number {
+    return this.committer.depth;
+  }
+
   get stats(): Readonly<GroupCommitStats> {
     return this.committer.stats;
   }
@@ -60,6 +64,11 @@ export class LocalOpCommitter implements BatchingOpCommitter {
   }
 
   write(op: string, a?: unknown, b?: unknown, c?: unknown): Promise<void> {
+    return this.committer.write(this.fn(op), a, b, c);
+  }
+
+  /** On this thread there is one transaction per turn: the write simply joins it. */
+  writeFirst(op: string, a?: unknown, b?: unknown, c?: unknown): Promise<void> {
     return this.committer.write(this.fn(op), a, b, c);
   }
 

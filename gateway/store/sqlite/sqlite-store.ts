@@ -92,7 +92,7 @@ export class SqliteMessageStore implements MessageStore {
     } catch (err) {
       return Promise.reject(new StoreError(`message ${msg.id} cannot be stored`, { cause: err }));
     }
-    return this.committer.write('msg.insert', a.params, a.parts, FINAL_STATES.has(msg.state) ? 0 : 1);
+    return this.committer.writeFirst('msg.insert', a.params, a.parts, FINAL_STATES.has(msg.state) ? 0 : 1);
   }
 
   update(id: MessageId, patch: Partial<Omit<Message, 'id' | 'parts'>>): Promise<void> {
@@ -222,7 +222,7 @@ export class SqliteMessageStore implements MessageStore {
 
   /** Ops queued for the next commit (worker mode: not yet posted to the worker). */
   get pendingOps(): number {
-    return this.committer.queued;
+    return this.committer.unposted;
   }
 
   /** Named operations on the MO tables (mo-ops.ts), committed in the store's transactions and fsync stream. */

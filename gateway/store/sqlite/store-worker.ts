@@ -8,7 +8,12 @@
  * which posts it to the main thread after an fdatasync of the WAL that started after the commit; the next cycle's
  * statements run here meanwhile. The main thread keeps posting, so batches grow with the disk's latency.
  *
- * Protocol (main -> worker): { t: 'b', id, ops } with ops flat as [name, a, b, c, isRead, ...]; { t: 'close' }.
+ * Batches come in two lanes: first-lane batches (writeFirst: new messages, which acknowledgements wait on) are
+ * committed before the others that are waiting, in a transaction of their own unless the others are few, so an
+ * acknowledgement waits for the inserts alone and not for a cycle full of receipts and status updates.
+ *
+ * Protocol (main -> worker): { t: 'b', id, ops, first?, next? } with ops flat as [name, a, b, c, isRead, ...] and next
+ * the other lane's batch of the same flush; { t: 'close' }.
  * (worker -> main): { t: 'ready' } | { t: 'fail', err } | { t: 'closed' }, and { t: 'done', ids, errs, reads, delta,
  * stats } here when not durable, else from the sync thread over `out`.
  */
@@ -31,6 +36,10 @@ export interface BatchMsg {
   t: 'b';
   id: number;
   ops: unknown[];
+  /** A first-lane batch (writeFirst): committed ahead of the other batches waiting, in a transaction of their own. */
+  first?: true;
+  /** The other ops' batch flushed with this first-lane batch, carried in the same message. */
+  next?: BatchMsg;
 }
 
 export interface DoneMsg {
@@ -51,6 +60,8 @@ export type FromWorker = { t: 'ready' } | { t: 'fail'; err: string } | DoneMsg |
 const FIELDS = 5;
 /** Ops one commit takes at most (a single larger batch still commits whole). */
 const MAX_CYCLE_OPS = 8000;
+/** Other ops that ride in the first lane's transaction rather than commit apart (light load: one commit a round). */
+const MERGE_REST_OPS = 256;
 
 function main(): void {
   const port = parentPort;
@@ -155,17 +166,23 @@ function main(): void {
   } else data.out.close();
 
   // Batches wait here when more arrived than one cycle takes: a commit answers at most about MAX_CYCLE_OPS ops, so
-  // a flood of writes is acknowledged in steady steps instead of one huge transaction.
+  // a flood of writes is acknowledged in steady steps instead of one huge transaction. First-lane batches (new
+  // messages, which a partner's acknowledgement waits on) wait apart and are committed first.
+  const firstBacklog: BatchMsg[] = [];
   const backlog: BatchMsg[] = [];
   let closing = false;
   let closed = false;
   let syncerCloseSent = false;
   const take = (m: ToWorker): void => {
-    if (m.t === 'b') backlog.push(m);
-    else closing = true;
+    if (m.t !== 'b') closing = true;
+    else if (m.first !== true) backlog.push(m);
+    else {
+      firstBacklog.push(m);
+      if (m.next !== undefined) backlog.push(m.next);
+    }
   };
   const maybeClose = (): void => {
-    if (!closing || closed || backlog.length > 0) return;
+    if (!closing || closed || backlog.length > 0 || firstBacklog.length > 0) return;
     if (syncer !== undefined && !syncerClosed) {
       if (!syncerCloseSent) syncer.postMessage({ t: 'close' } satisfies ToSyncer);
       syncerCloseSent = true;
@@ -180,23 +197,47 @@ function main(): void {
       port.close();
     }
   };
-  // One cycle per turn of the worker's event loop, so that the sync thread's messages (its close) are not starved
-  // while batches keep arriving.
+  /** Takes batches from the front of `from` up to MAX_CYCLE_OPS ops (at least one), appending them to `into`. */
+  const takeCycle = (from: BatchMsg[], into: BatchMsg[], opsSoFar: number): number => {
+    let n = 0;
+    let ops = opsSoFar;
+    while (n < from.length && (n === 0 || ops + from[n]!.ops.length / FIELDS <= MAX_CYCLE_OPS)) ops += from[n++]!.ops.length / FIELDS;
+    for (const b of from.splice(0, n)) into.push(b);
+    return ops;
+  };
+  const commitAndAnswer = (batches: BatchMsg[]): void => {
+    const done = cycle(batches);
+    if (syncer !== undefined) syncer.postMessage(done satisfies ToSyncer);
+    else port.postMessage(done);
+  };
+  const opsOf = (batches: BatchMsg[]): number => {
+    let ops = 0;
+    for (const b of batches) ops += b.ops.length / FIELDS;
+    return ops;
+  };
+  // One round per turn of the worker's event loop, so that the sync thread's messages (its close) are not starved
+  // while batches keep arriving. A round commits the first lane, then the rest; when the rest is small it joins the
+  // first lane's transaction instead of costing a commit (and a sync) of its own.
   let pumping = false;
   const pump = (): void => {
     pumping = false;
     for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) take(m.message as ToWorker);
-    if (backlog.length === 0) {
+    if (backlog.length === 0 && firstBacklog.length === 0) {
       maybeClose();
       return;
     }
-    let n = 0;
-    let ops = 0;
-    while (n < backlog.length && (n === 0 || ops + backlog[n]!.ops.length / FIELDS <= MAX_CYCLE_OPS)) ops += backlog[n++]!.ops.length / FIELDS;
-    const done = cycle(backlog.splice(0, n));
-    if (syncer !== undefined) syncer.postMessage(done satisfies ToSyncer);
-    else port.postMessage(done);
+    if (firstBacklog.length > 0) {
+      const batches: BatchMsg[] = [];
+      const ops = takeCycle(firstBacklog, batches, 0);
+      if (firstBacklog.length === 0 && backlog.length > 0 && opsOf(backlog) <= MERGE_REST_OPS) takeCycle(backlog, batches, ops);
+      commitAndAnswer(batches);
+    }
     if (backlog.length > 0) {
+      const batches: BatchMsg[] = [];
+      takeCycle(backlog, batches, 0);
+      commitAndAnswer(batches);
+    }
+    if (backlog.length > 0 || firstBacklog.length > 0) {
       pumping = true;
       setImmediate(pump);
     } else maybeClose();

@@ -2,7 +2,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { StoreError } from '../store-error';
 import type { GroupCommitStats } from './group-commit';
 import type { BatchingOpCommitter } from './batching';
-import type { DoneMsg, FromWorker, StoreWorkerData, ToWorker } from './store-worker';
+import type { BatchMsg, DoneMsg, FromWorker, StoreWorkerData, ToWorker } from './store-worker';
 import { BatchPromise } from './batch-promise';
 import { threadEntry } from './thread-entry';
 
@@ -37,6 +37,10 @@ export class WorkerOpCommitter implements BatchingOpCommitter {
   private ops: unknown[] = [];
   private readers: (number | Deferred)[] = [];
   private len = 0;
+  /** The first lane (writeFirst): posted ahead of `ops` and committed by the worker before them. */
+  private firstOps: unknown[] = [];
+  private firstLen = 0;
+  private readonly firstBatch = new BatchPromise();
   private gen = 0;
   private lastRead = -1;
   private readonly batch = new BatchPromise();
@@ -87,11 +91,15 @@ export class WorkerOpCommitter implements BatchingOpCommitter {
   }
 
   get depth(): number {
-    return this.len + this.postedOps;
+    return this.len + this.firstLen + this.postedOps;
   }
 
   get queued(): number {
     return this.len;
+  }
+
+  get unposted(): number {
+    return this.len + this.firstLen;
   }
 
   get stats(): Readonly<GroupCommitStats> {
@@ -111,6 +119,15 @@ export class WorkerOpCommitter implements BatchingOpCommitter {
     return p;
   }
 
+  writeFirst(op: string, a?: unknown, b?: unknown, c?: unknown): Promise<void> {
+    if (this.closedError) return Promise.reject(this.closedError);
+    this.firstOps.push(op, a, b, c, false);
+    this.firstLen++;
+    const p = this.firstBatch.get();
+    this.afterPush(false);
+    return p;
+  }
+
   read<T>(op: string, a?: unknown, b?: unknown, c?: unknown): Promise<T> {
     if (this.closedError) return Promise.reject(this.closedError);
     const p = new Promise<T>((resolve, reject) => {
@@ -123,27 +140,42 @@ export class WorkerOpCommitter implements BatchingOpCommitter {
     return p;
   }
 
-  /** Posts what is queued now as one batch. */
+  /**
+   * Posts what is queued now: the first lane's batch and the other ops' batch in one message, so that the worker
+   * always sees them together (and, when the others are few, commits them in one transaction).
+   */
   flush(): void {
-    if (this.len === 0) return;
+    if (this.len === 0 && this.firstLen === 0) return;
     this.cancelSchedule();
-    const id = this.nextId++;
-    const batch: Posted = { ...this.batch.take(), readers: this.readers, ops: this.len };
-    const msg: ToWorker = { t: 'b', id, ops: this.ops };
-    this.posted.set(id, batch);
-    this.postedOps += this.len;
-    this.ops = [];
-    this.readers = [];
-    this.len = 0;
-    this.gen++;
-    this.lastRead = -1;
+    const out: [BatchMsg, Posted][] = [];
+    if (this.firstLen > 0) {
+      out.push([{ t: 'b', id: this.nextId++, ops: this.firstOps, first: true }, { ...this.firstBatch.take(), readers: [], ops: this.firstLen }]);
+      this.firstOps = [];
+      this.firstLen = 0;
+    }
+    if (this.len > 0) {
+      out.push([{ t: 'b', id: this.nextId++, ops: this.ops }, { ...this.batch.take(), readers: this.readers, ops: this.len }]);
+      this.ops = [];
+      this.readers = [];
+      this.len = 0;
+      this.gen++;
+      this.lastRead = -1;
+    }
+    for (const [msg, batch] of out) {
+      this.posted.set(msg.id, batch);
+      this.postedOps += batch.ops;
+    }
+    const msg = out[0]![0];
+    if (out.length === 2) msg.next = out[1]![0];
     try {
       this.worker.postMessage(msg);
     } catch (err) {
-      // An argument that cannot be cloned: fail this batch alone.
-      this.posted.delete(id);
-      this.postedOps -= batch.ops;
-      settle(batch, new StoreError('store operation arguments cannot be sent to the store worker', { cause: err }), undefined);
+      // An argument that cannot be cloned: fail what this flush posted, and nothing else.
+      for (const [m, batch] of out) {
+        this.posted.delete(m.id);
+        this.postedOps -= batch.ops;
+        settle(batch, new StoreError('store operation arguments cannot be sent to the store worker', { cause: err }), undefined);
+      }
     }
   }
 
@@ -182,13 +214,16 @@ export class WorkerOpCommitter implements BatchingOpCommitter {
     this.posted.clear();
     this.postedOps = 0;
     settle({ ...this.batch.take(), readers: this.readers, ops: this.len }, err, undefined);
+    settle({ ...this.firstBatch.take(), readers: [], ops: this.firstLen }, err, undefined);
     this.ops = [];
     this.readers = [];
     this.len = 0;
+    this.firstOps = [];
+    this.firstLen = 0;
   }
 
   private afterPush(isRead: boolean): void {
-    if (this.len >= this.opts.maxBatch) {
+    if (this.len + this.firstLen >= this.opts.maxBatch) {
       this.flush();
       return;
     }
