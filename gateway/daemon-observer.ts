@@ -14,6 +14,7 @@ export function daemonObserver(metrics: Metrics, log: LoggerLike): RuntimeObserv
   return {
     message: (state, partner, connector) => metrics.messageState('mt', state, partner ?? '', connector ?? ''),
     submitLatency: (c, s) => metrics.submitResponseSeconds(c, s),
+    acceptLatency: (p, s) => metrics.acceptSeconds(p, s),
     receiptLatency: (c, s) => metrics.submitToReceiptSeconds(c, s),
     retry: (c) => metrics.retry(c),
     throttled: (side, id) => metrics.throttle(side, id),

@@ -20,6 +20,8 @@ export interface MetricsOptions {
 }
 
 /** Seconds: from a few ms on loopback to the minutes a slow SMSC can take. */
+/** Accept latency is an SLO in milliseconds (the partner's window waits on it): finer buckets at the low end. */
+const ACCEPT_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 const SUBMIT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const RECEIPT_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400];
 
@@ -80,6 +82,7 @@ export class Metrics {
   private readonly messages: ChildCache<Inc>;
   private readonly submitResponse: ChildCache<Obs>;
   private readonly submitToReceipt: ChildCache<Obs>;
+  private readonly accept: ChildCache<Obs>;
   private readonly bindsUpGauge: Gauge<'kind' | 'id'>;
   private readonly bindsUp: ChildCache<Set1>;
   private readonly windowInUse: ChildCache<Set1>;
@@ -124,6 +127,14 @@ export class Metrics {
       this.registry,
     );
     this.submitToReceipt = new ChildCache((l) => submitToReceipt.cell(l));
+    const accept = new FastHistogram(
+      'tollgate_accept_seconds',
+      "Time from reading a partner's submit_sm or data_sm to its positive response: routing and the durable store write",
+      ['partner'],
+      ACCEPT_BUCKETS,
+      this.registry,
+    );
+    this.accept = new ChildCache((l) => accept.cell(l));
     this.bindsUpGauge = new Gauge({
       name: 'tollgate_binds_up',
       help: 'Binds currently up, per connector and per partner',
@@ -225,6 +236,10 @@ export class Metrics {
 
   submitResponseSeconds(connector: string, seconds: number): void {
     this.submitResponse.get1(connector).observe(seconds);
+  }
+
+  acceptSeconds(partner: string, seconds: number): void {
+    this.accept.get1(partner).observe(seconds);
   }
 
   submitToReceiptSeconds(connector: string, seconds: number): void {

@@ -9,6 +9,8 @@ export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 export interface RuntimeObserver {
   message(state: MessageState, partnerId: string | undefined, connectorId: string | undefined): void;
   submitLatency(connectorId: string, seconds: number): void;
+  /** A partner's submit taken: from reading it to its (positive) response, the durable store write included. */
+  acceptLatency(partnerId: string, seconds: number): void;
   receiptLatency(connectorId: string, seconds: number): void;
   retry(connectorId: string): void;
   throttled(side: 'connector' | 'partner', id: string): void;
@@ -21,6 +23,7 @@ export interface RuntimeObserver {
 export const nullObserver: RuntimeObserver = {
   message: () => undefined,
   submitLatency: () => undefined,
+  acceptLatency: () => undefined,
   receiptLatency: () => undefined,
   retry: () => undefined,
   throttled: () => undefined,

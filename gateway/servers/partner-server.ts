@@ -186,8 +186,10 @@ export class PartnerServer {
           return;
         }
         this.pendingIntake++;
+        const readAt = this.d.clock.now();
         void this.acceptOne(partner, pdu).then((a) => {
           req.respond({ command, commandStatus: a.status, sequenceNumber: seq, messageId: a.id });
+          if (a.status === 0) this.d.obs.acceptLatency(partner.id, (this.d.clock.now() - readAt) / 1000);
           this.intakeDone();
         });
         return;

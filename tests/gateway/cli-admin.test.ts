@@ -111,6 +111,7 @@ describe('bin/tollgate and the admin HTTP port', () => {
       (await partner.submit({ source_addr: 'A', destination_addr: '4470', short_message: text })).command_status;
     expect(await send('one')).toBe(0);
     await until(() => sims[0]!.stats.submits === 1, 5000, 'submit at s1');
+    expect((await request(ports.admin, 'GET', '/metrics')).body).toMatch(/^tollgate_accept_seconds_count\{partner="acme"\} 1$/m);
 
     // a broken file: refused, the running config stays
     writeFileSync(cfg, yaml(dir, sims.map((s) => s.port), 'nowhere'));

@@ -17,6 +17,7 @@ describe('Metrics', () => {
     m.messageState('mt', 'submitted', 'p1', 'sim');
     m.submitResponseSeconds('sim', 0.004);
     m.submitToReceiptSeconds('sim', 0.3);
+    m.acceptSeconds('p1', 0.003);
     m.bindsUpSet('connector', 'sim', 2);
     m.bindsUpSet('partner', 'p1', 1);
     m.windowInUseSet('sim', 17);
@@ -31,6 +32,9 @@ describe('Metrics', () => {
     expect(sample(t, 'tollgate_submit_response_seconds_bucket', '{le="0.005",connector="sim"}')).toBe(1);
     expect(sample(t, 'tollgate_submit_response_seconds_bucket', '{le="0.0025",connector="sim"}')).toBe(0);
     expect(sample(t, 'tollgate_submit_to_receipt_seconds_count', '{connector="sim"}')).toBe(1);
+    expect(sample(t, 'tollgate_accept_seconds_count', '{partner="p1"}')).toBe(1);
+    expect(sample(t, 'tollgate_accept_seconds_bucket', '{le="0.005",partner="p1"}')).toBe(1);
+    expect(sample(t, 'tollgate_accept_seconds_bucket', '{le="0.002",partner="p1"}')).toBe(0);
     expect(sample(t, 'tollgate_binds_up', '{kind="connector",id="sim"}')).toBe(2);
     expect(sample(t, 'tollgate_binds_up', '{kind="partner",id="p1"}')).toBe(1);
     expect(sample(t, 'tollgate_window_in_use', '{connector="sim"}')).toBe(17);
