@@ -60,6 +60,47 @@ function getJson(port: number, path: string): Promise<Record<string, unknown>> {
   });
 }
 
+function getText(port: number, path: string): Promise<string> {
+  return new Promise((res) => {
+    http
+      .get({ host: '127.0.0.1', port, path }, (r) => {
+        let body = '';
+        r.setEncoding('utf8');
+        r.on('data', (c: string) => (body += c));
+        r.on('end', () => res(body));
+      })
+      .on('error', () => res(''));
+  });
+}
+
+/** Cumulative bucket counts of one histogram series in a /metrics text, by upper bound. */
+function buckets(text: string, name: string, labels: string): Map<number, number> {
+  const out = new Map<number, number>();
+  const re = new RegExp(`^${name}_bucket\\{le="([^"]+)",${labels}\\} (\\S+)$`, 'gm');
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) out.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));
+  return out;
+}
+
+/** Percentile (ms) of the observations between two scrapes, interpolated inside its bucket. */
+function bucketPercentile(before: Map<number, number>, after: Map<number, number>, p: number): number {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const total = (after.get(Infinity) ?? 0) - (before.get(Infinity) ?? 0);
+  if (total <= 0) return NaN;
+  const want = (p / 100) * total;
+  let prevBound = 0;
+  let prevCount = 0;
+  for (const b of bounds) {
+    const c = (after.get(b) ?? 0) - (before.get(b) ?? 0);
+    if (c >= want) {
+      if (b === Infinity) return prevBound * 1000;
+      return (prevBound + ((b - prevBound) * (want - prevCount)) / Math.max(1, c - prevCount)) * 1000;
+    }
+    prevBound = b;
+    prevCount = c;
+  }
+  return NaN;
+}
+
 function cpuMs(stats: Record<string, unknown>): number {
   const c = stats['cpu'] as { user: number; system: number };
   return (c.user + c.system) / 1000;
@@ -171,6 +212,7 @@ async function main(): Promise<void> {
   // Until the warm-up ends nothing is measured; then the counters are taken as the run's starting point.
   let measureStart = Infinity;
   let cpu0 = 0;
+  let metrics0 = '';
   let acceptedAt0 = 0;
   let receiptsAt0 = 0;
   const warmedUp = new Promise<void>((resolve) => {
@@ -178,9 +220,10 @@ async function main(): Promise<void> {
       measureStart = performance.now();
       acceptedAt0 = accepted;
       receiptsAt0 = receipts;
-      getJson(ports.admin, '/admin/stats').then(
-        (st) => {
+      Promise.all([getJson(ports.admin, '/admin/stats'), getText(ports.admin, '/metrics')]).then(
+        ([st, text]) => {
           cpu0 = cpuMs(st);
+          metrics0 = text;
           resolve();
         },
         () => resolve(),
@@ -241,14 +284,13 @@ async function main(): Promise<void> {
   while (receipts < accepted && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 50));
   clearInterval(progress);
   const statsEnd = await getJson(ports.admin, '/admin/stats');
-  const metricsText = await new Promise<string>((res) => {
-    http.get({ host: '127.0.0.1', port: ports.admin, path: '/metrics' }, (r) => {
-      let body = '';
-      r.setEncoding('utf8');
-      r.on('data', (c: string) => (body += c));
-      r.on('end', () => res(body));
-    }).on('error', () => res(''));
-  });
+  const metricsText = await getText(ports.admin, '/metrics');
+  // The gateway's own accept latency (its histogram, measured run only): the partner's figure less this one is
+  // the partner's and the sockets' share.
+  const gwAccept0 = buckets(metrics0, 'tollgate_accept_seconds', 'partner="bench"');
+  const gwAccept1 = buckets(metricsText, 'tollgate_accept_seconds', 'partner="bench"');
+  const gwAcceptP50 = bucketPercentile(gwAccept0, gwAccept1, 50);
+  const gwAcceptP99 = bucketPercentile(gwAccept0, gwAccept1, 99);
   const lagP99 = Number(/^tollgate_nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(metricsText)?.[1] ?? NaN) * 1000;
   const lagMax = Number(/^tollgate_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(metricsText)?.[1] ?? NaN) * 1000;
   const cpu1 = cpuMs(statsEnd);
@@ -274,7 +316,9 @@ async function main(): Promise<void> {
     const profs = readdirSync(join(ROOT, 'bench/profiles')).filter((f) => f.endsWith('.cpuprofile'));
     process.stdout.write(`cpu profile(s) in bench/profiles: ${profs.join(', ')}\n`);
   }
-  rmSync(dir, { recursive: true, force: true });
+  // A run that left something unfinished keeps its store (and config) for inspection.
+  const keepDir = stored - ((byState['delivered'] ?? 0) + (byState['undeliverable'] ?? 0) + (byState['expired'] ?? 0) + (byState['rejected'] ?? 0)) > 0 || owed > 0;
+  if (!keepDir) rmSync(dir, { recursive: true, force: true });
 
   const e2eSeconds = ((lastReceiptAt || submitEnd) - measureStart) / 1000;
   const msgPerS = (receipts - receiptsAt0) / e2eSeconds;
@@ -287,10 +331,13 @@ async function main(): Promise<void> {
     { metric: 'accepted msg/s', value: Math.round(acceptPerS) },
     { metric: 'accepted', value: accepted },
     { metric: 'receipts at partner', value: receipts },
+    { metric: 'receipts not matched to a submit (duplicates)', value: earlyReceiptAt.size },
     { metric: 'refused (status)', value: refused },
     { metric: 'failed (no answer)', value: failed },
     { metric: 'accept p50 ms', value: percentile(accept, 50) },
     { metric: 'accept p99 ms', value: percentile(accept, 99) },
+    { metric: 'gateway accept p50 ms (histogram)', value: gwAcceptP50 },
+    { metric: 'gateway accept p99 ms (histogram)', value: gwAcceptP99 },
     { metric: 'submit->receipt p50 ms', value: percentile(toReceipt, 50) },
     { metric: 'submit->receipt p99 ms', value: percentile(toReceipt, 99) },
     { metric: 'gateway CPU s (of run)', value: gwCpuS },
@@ -310,6 +357,7 @@ async function main(): Promise<void> {
   }
   const lost = accepted - final;
   process.stdout.write(lost === 0 && owed === 0 ? 'store: every accepted message final, nothing owed\n' : `store: ${lost} accepted message(s) not final, ${owed} receipt(s) owed\n`);
+  if (keepDir) process.stdout.write(`store kept for inspection: ${dir}\n`);
   if (json) {
     printJsonLast({
       bench: 'gateway',
@@ -327,6 +375,8 @@ async function main(): Promise<void> {
       failed,
       accept_p50_ms: percentile(accept, 50),
       accept_p99_ms: percentile(accept, 99),
+      gateway_accept_p50_ms: gwAcceptP50,
+      gateway_accept_p99_ms: gwAcceptP99,
       receipt_p50_ms: percentile(toReceipt, 50),
       receipt_p99_ms: percentile(toReceipt, 99),
       gateway_cpu_s: gwCpuS,
