@@ -20,6 +20,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { parentPort, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import type { GroupCommitStats, OpFn } from './group-commit';
+import { CommitLanes } from './commit-lanes';
 import { createStoreOps, type OpEffects } from './message-ops';
 import { openStoreDb } from './open-db';
 import { threadEntry } from './thread-entry';
@@ -98,15 +99,22 @@ function main(): void {
     }
   });
 
-  const cycle = (batches: BatchMsg[]): DoneMsg => {
+  /**
+   * Runs `batches` in one transaction and commits. With `stopEarly`, asked between two batches, the cycle stops there
+   * and commits what ran; the batches it did not run are returned.
+   */
+  const cycle = (batches: BatchMsg[], stopEarly?: () => boolean): { done: DoneMsg; unrun: BatchMsg[] } => {
     const done: DoneMsg = { t: 'done', ids: [], errs: [], reads: [], delta: 0, stats };
     fx.delta = 0;
     let ops = 0;
+    let ran = 0;
     const started = performance.now();
     try {
       begin.run();
       try {
         for (const b of batches) {
+          if (ran > 0 && stopEarly !== undefined && stopEarly()) break;
+          ran++;
           const before = fx.delta;
           const reads: unknown[] = [];
           done.ids.push(b.id);
@@ -145,7 +153,7 @@ function main(): void {
     if (ops > stats.maxBatch) stats.maxBatch = ops;
     stats.commitMs += took;
     done.delta = fx.delta;
-    return done;
+    return { done, unrun: ran < batches.length ? batches.slice(ran) : [] };
   };
 
   // Durable mode: committed cycles go to the sync thread, which answers the main thread once the WAL is on disk.
@@ -167,22 +175,17 @@ function main(): void {
 
   // Batches wait here when more arrived than one cycle takes: a commit answers at most about MAX_CYCLE_OPS ops, so
   // a flood of writes is acknowledged in steady steps instead of one huge transaction. First-lane batches (new
-  // messages, which a partner's acknowledgement waits on) wait apart and are committed first.
-  const firstBacklog: BatchMsg[] = [];
-  const backlog: BatchMsg[] = [];
+  // messages, which a partner's acknowledgement waits on) are committed first (commit-lanes.ts).
+  const lanes = new CommitLanes<BatchMsg>({ fields: FIELDS, maxCycleOps: MAX_CYCLE_OPS, mergeRestOps: MERGE_REST_OPS });
   let closing = false;
   let closed = false;
   let syncerCloseSent = false;
   const take = (m: ToWorker): void => {
-    if (m.t !== 'b') closing = true;
-    else if (m.first !== true) backlog.push(m);
-    else {
-      firstBacklog.push(m);
-      if (m.next !== undefined) backlog.push(m.next);
-    }
+    if (m.t === 'b') lanes.take(m);
+    else closing = true;
   };
   const maybeClose = (): void => {
-    if (!closing || closed || backlog.length > 0 || firstBacklog.length > 0) return;
+    if (!closing || closed || !lanes.empty) return;
     if (syncer !== undefined && !syncerClosed) {
       if (!syncerCloseSent) syncer.postMessage({ t: 'close' } satisfies ToSyncer);
       syncerCloseSent = true;
@@ -197,47 +200,28 @@ function main(): void {
       port.close();
     }
   };
-  /** Takes batches from the front of `from` up to MAX_CYCLE_OPS ops (at least one), appending them to `into`. */
-  const takeCycle = (from: BatchMsg[], into: BatchMsg[], opsSoFar: number): number => {
-    let n = 0;
-    let ops = opsSoFar;
-    while (n < from.length && (n === 0 || ops + from[n]!.ops.length / FIELDS <= MAX_CYCLE_OPS)) ops += from[n++]!.ops.length / FIELDS;
-    for (const b of from.splice(0, n)) into.push(b);
-    return ops;
+  const drainPort = (): void => {
+    for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) take(m.message as ToWorker);
   };
-  const commitAndAnswer = (batches: BatchMsg[]): void => {
-    const done = cycle(batches);
-    if (syncer !== undefined) syncer.postMessage(done satisfies ToSyncer);
-    else port.postMessage(done);
-  };
-  const opsOf = (batches: BatchMsg[]): number => {
-    let ops = 0;
-    for (const b of batches) ops += b.ops.length / FIELDS;
-    return ops;
+  // A cycle of the rest stops between two batches once a first-lane batch has arrived.
+  const firstArrived = (): boolean => {
+    drainPort();
+    return lanes.firstWaiting;
   };
   // One round per turn of the worker's event loop, so that the sync thread's messages (its close) are not starved
-  // while batches keep arriving. A round commits the first lane, then the rest; when the rest is small it joins the
-  // first lane's transaction instead of costing a commit (and a sync) of its own.
+  // while batches keep arriving: a cycle of the first lane if it has batches, then a cycle of the rest.
   let pumping = false;
   const pump = (): void => {
     pumping = false;
-    for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) take(m.message as ToWorker);
-    if (backlog.length === 0 && firstBacklog.length === 0) {
-      maybeClose();
-      return;
+    drainPort();
+    for (let round = 0; round < 2 && !lanes.empty; round++) {
+      const next = lanes.nextCycle();
+      const { done, unrun } = cycle(next.batches, next.preemptible ? firstArrived : undefined);
+      if (unrun.length > 0) lanes.putBack(unrun);
+      if (syncer !== undefined) syncer.postMessage(done satisfies ToSyncer);
+      else port.postMessage(done);
     }
-    if (firstBacklog.length > 0) {
-      const batches: BatchMsg[] = [];
-      const ops = takeCycle(firstBacklog, batches, 0);
-      if (firstBacklog.length === 0 && backlog.length > 0 && opsOf(backlog) <= MERGE_REST_OPS) takeCycle(backlog, batches, ops);
-      commitAndAnswer(batches);
-    }
-    if (backlog.length > 0) {
-      const batches: BatchMsg[] = [];
-      takeCycle(backlog, batches, 0);
-      commitAndAnswer(batches);
-    }
-    if (backlog.length > 0 || firstBacklog.length > 0) {
+    if (!lanes.empty) {
       pumping = true;
       setImmediate(pump);
     } else maybeClose();

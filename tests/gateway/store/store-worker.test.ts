@@ -113,6 +113,37 @@ describe('SqliteMessageStore in its worker thread', () => {
       expect(got === undefined || got.id === id).toBe(true);
     });
 
+    it('stops a long cycle of receipts and updates between two batches to commit a new message that arrived', async () => {
+      const store = fx.open({ groupCommitMaxBatch: 10_000 });
+      const ids = await stored(store, 16_000);
+      const order: string[] = [];
+      const batchOf = (name: string, from: number, n: number): Promise<void> => {
+        const writes = ids.slice(from, from + n).map((id) => store.updatePart(id, 1, { state: 'submitted', smscMessageId: `x${id}`, connectorId: 'sim' }));
+        store.flush();
+        return Promise.all(writes).then(() => {
+          order.push(name);
+        });
+      };
+      const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
+      // b0 (8,000 ops) keeps the worker busy while b1..b4 (2,000 each) arrive; they then make one cycle of 8,000 ops
+      // (about 50 ms here), and the insert arrives while it runs: it waits for the batch running, not for b4.
+      const b0 = batchOf('b0', 0, 8_000);
+      const rest: Promise<void>[] = [];
+      for (let k = 1; k <= 4; k++) {
+        await turn();
+        rest.push(batchOf(`b${k}`, 6_000 + k * 2_000, 2_000));
+      }
+      await b0;
+      // The worker has gone on to b1..b4 (about 50 ms of work) by now; post the insert well inside that cycle.
+      await new Promise((r) => setTimeout(r, 10));
+      const insert = store.insert(mtMessage(store.nextId())).then(() => {
+        order.push('insert');
+      });
+      await Promise.all([insert, ...rest]);
+      expect(order.indexOf('insert')).toBeLessThan(order.indexOf('b4'));
+      expect(order.indexOf('insert')).toBeGreaterThan(order.indexOf('b0'));
+    });
+
     it('close answers both lanes before the worker exits', async () => {
       const store = fx.open();
       const ids = await stored(store, 500);
