@@ -102,7 +102,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   let config = opts.config;
   const clock = opts.clock ?? systemClock;
   const log = opts.logger ?? createLogger({ level: config.log.level, base: { node: config.node.id } });
-  const store = new SqliteMessageStore({ ...storeOptionsFromConfig(config.store), clock });
+  // Per connector, how its SMSC writes message ids: the receipt correlator and the store's index both use it.
+  const idFormats = new Map<string, 'auto' | 'hex' | 'decimal'>();
+  const store = new SqliteMessageStore({ ...storeOptionsFromConfig(config.store), clock, smscIdFormat: (c) => idFormats.get(c) ?? 'auto' });
   const metrics = new Metrics({ processMetrics: true });
   metrics.observeStore(() => store.stats());
   const obs: RuntimeObserver = daemonObserver(metrics, log);
@@ -120,7 +122,6 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
   const directory = new PartnerDirectory(partnerSettings(config), clock.now());
   const connectors = new Map<string, Connector>();
-  const idFormats = new Map<string, 'auto' | 'hex' | 'decimal'>();
   // eslint-style forward references: the server is created below and the forwarder reads its binds.
   let partnerServer: PartnerServer | undefined;
   const forwarder = new ReceiptForwarder({

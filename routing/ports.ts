@@ -64,7 +64,10 @@ export interface MessageStore {
   /** The partner got the receipt: drop it from the owed list. */
   receiptForwarded(messageId: MessageId, partSeq?: number): Promise<void>;
   get(id: MessageId): Promise<Message | undefined>;
-  /** (connectorId, normalised SMSC id) -> message and part, for receipts that miss the in-memory index. */
+  /**
+   * (connectorId, SMSC id as the SMSC wrote it) -> message and part, for receipts that miss the in-memory index. The
+   * store normalises the id as it did when the id was written (the connector's id format), once.
+   */
   findBySmscId(connectorId: string, smscMessageId: string): Promise<{ id: MessageId; seq: number } | undefined>;
   /** Messages not in a final state, oldest first (resume after restart). */
   unfinished(direction: Message['direction'], limit: number, afterId?: MessageId): Promise<Message[]>;

@@ -108,7 +108,8 @@ export class ReceiptCorrelator implements FailureSink {
 
   private async lookup(connectorId: string, norm: string, receipt: Receipt, ack: (ok: boolean) => void): Promise<void> {
     try {
-      const hit = await this.d.store.findBySmscId(connectorId, norm);
+      // The id as the SMSC wrote it: the store normalises it once, with the connector's format ('hex' is not idempotent).
+      const hit = await this.d.store.findBySmscId(connectorId, receipt.smscMessageId);
       const msg = hit ? await this.d.store.get(hit.id) : undefined;
       if (hit && msg) {
         this.apply(connectorId, norm, { msg, seq: hit.seq }, receipt, ack);

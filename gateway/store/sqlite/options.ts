@@ -1,3 +1,4 @@
+import type { SmscIdFormat } from '../../ids';
 import type { Clock } from '../../../routing/ports';
 
 /** How SqliteMessageStore opens and commits. */
@@ -20,6 +21,11 @@ export interface SqliteStoreOptions {
   /** WAL size (4 KiB frames) past which a checkpoint runs as the sync, holding commits, so the WAL restarts. Default 4096. */
   walForceFrames?: number;
   clock?: Clock;
+  /**
+   * How a connector's SMSC writes its message ids (the connector's `receiptIdFormat`): the store keeps its
+   * (connector, SMSC id) index in the same normal form as the runtime's in-memory index. Default 'auto' for all.
+   */
+  smscIdFormat?: (connectorId: string) => SmscIdFormat;
   /**
    * Run the connection, its statements, commits and fsyncs in the store's worker thread (default true; ':memory:'
    * always runs on this thread). false keeps everything on the main thread's connection.

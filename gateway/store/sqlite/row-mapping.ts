@@ -1,5 +1,5 @@
 import { FINAL_STATES, type Message, type MessagePart, type MessageState } from '../../../routing/message';
-import { normaliseSmscId } from '../../ids';
+import { normaliseSmscId, type SmscIdFormat } from '../../ids';
 import { asBuffer } from './op-committer';
 import type { OwedReceipt } from '../../../routing/ports';
 import { StoreError } from '../store-error';
@@ -93,7 +93,8 @@ export const INSERT_PART_SQL = `INSERT INTO message_parts (message_id, seq, body
   VALUES (?,?,?,?,?,?,?,?)`;
 
 /** Parameters of INSERT_MESSAGE_SQL, and of INSERT_PART_SQL per part unless the single part is kept inline. */
-export function insertArgs(m: Message, id: number): { params: unknown[]; parts: unknown[][] | null } {
+/** Row values of a new message; SMSC ids it already has are normalised with its connector's `idFormat`. */
+export function insertArgs(m: Message, id: number, idFormat: SmscIdFormat = 'auto'): { params: unknown[]; parts: unknown[][] | null } {
   const c = m.concat;
   const inline = isInlinePart(m);
   const p1 = inline ? m.parts[0]! : undefined;
@@ -106,7 +107,7 @@ export function insertArgs(m: Message, id: number): { params: unknown[]; parts: 
     m.state, m.createdAt, m.updatedAt, m.validUntil, m.attempts, m.nextAttemptAt ?? null,
     m.possibleDuplicate ? 1 : 0, m.lastError ?? null, 0, extrasToSql(m.extras),
     inline ? 1 : 0, p1 ? (p1.udhi ? 1 : 0) : null, p1 ? p1.state : null, smsc ?? null,
-    smsc === undefined ? null : normaliseSmscId(smsc), smsc === undefined ? null : (m.connectorId ?? null),
+    smsc === undefined ? null : normaliseSmscId(smsc, idFormat), smsc === undefined ? null : (m.connectorId ?? null),
     FINAL_STATES.has(m.state) ? null : 1,
   ];
   if (inline) return { params, parts: null };
@@ -115,7 +116,7 @@ export function insertArgs(m: Message, id: number): { params: unknown[]; parts: 
     const ps = p.smscMessageId;
     parts.push([
       id, p.seq, p.body === m.body || p.body.equals(m.body) ? null : p.body, p.udhi ? 1 : 0,
-      ps ?? null, ps === undefined ? null : normaliseSmscId(ps), ps === undefined ? null : (m.connectorId ?? null), p.state,
+      ps ?? null, ps === undefined ? null : normaliseSmscId(ps, idFormat), ps === undefined ? null : (m.connectorId ?? null), p.state,
     ]);
   }
   return { params, parts };

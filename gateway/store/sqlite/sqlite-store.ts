@@ -1,6 +1,6 @@
 import { FINAL_STATES, type Message, type MessageId, type MessageState } from '../../../routing/message';
 import type { Clock, MessageStore, OwedReceipt, StoreStats, StoredReceipt } from '../../../routing/ports';
-import { normaliseSmscId } from '../../ids';
+import { normaliseSmscId, type SmscIdFormat } from '../../ids';
 import { StoreError } from '../store-error';
 import type { BatchingOpCommitter } from './batching';
 import type { GroupCommitStats } from './group-commit';
@@ -37,6 +37,7 @@ export class SqliteMessageStore implements MessageStore {
   private readonly committer: BatchingOpCommitter;
   private readonly local: LocalEngine | undefined;
   private readonly clock: Clock;
+  private readonly idFormat: (connectorId: string | undefined) => SmscIdFormat;
   private lastId: number;
   private unfinishedCount: number;
   private oldestCache: { at: number; value: number | undefined } | undefined;
@@ -52,6 +53,8 @@ export class SqliteMessageStore implements MessageStore {
 
   constructor(opts: SqliteStoreOptions) {
     this.clock = opts.clock ?? { now: () => Date.now() };
+    const format = opts.smscIdFormat;
+    this.idFormat = format === undefined ? () => 'auto' : (c) => (c === undefined ? 'auto' : format(c));
     this.inWorker = (opts.worker ?? true) && opts.path !== ':memory:';
     // Opened here first in both modes: schema check, migration and counters happen synchronously, errors included.
     const opened = openStoreDb(opts.path);
@@ -88,7 +91,7 @@ export class SqliteMessageStore implements MessageStore {
     if (id > this.lastId) this.lastId = id;
     let a: ReturnType<typeof insertArgs>;
     try {
-      a = insertArgs(msg, id);
+      a = insertArgs(msg, id, this.idFormat(msg.connectorId));
     } catch (err) {
       return Promise.reject(new StoreError(`message ${msg.id} cannot be stored`, { cause: err }));
     }
@@ -112,7 +115,7 @@ export class SqliteMessageStore implements MessageStore {
     if (smsc === undefined) {
       return patch.state === undefined ? this.committer.write('msg.noop') : this.committer.write('msg.updatePart', n, seq, patch.state);
     }
-    const args: SmscArgs = [n, seq, smsc, normaliseSmscId(smsc), patch.connectorId ?? null, patch.state ?? null, 0];
+    const args: SmscArgs = [n, seq, smsc, normaliseSmscId(smsc, this.idFormat(patch.connectorId)), patch.connectorId ?? null, patch.state ?? null, 0];
     if (seq === 1) {
       const gen = this.committer.generation;
       if (gen !== this.smscGen) {
@@ -162,7 +165,7 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   findBySmscId(connectorId: string, smscMessageId: string): Promise<{ id: MessageId; seq: number } | undefined> {
-    return this.committer.read('msg.find', connectorId, normaliseSmscId(smscMessageId));
+    return this.committer.read('msg.find', connectorId, normaliseSmscId(smscMessageId, this.idFormat(connectorId)));
   }
 
   async unfinished(direction: Message['direction'], limit: number, afterId?: MessageId): Promise<Message[]> {

@@ -71,6 +71,32 @@ describe('ReceiptCorrelator', () => {
     await t.store.close();
   });
 
+  it("falls back to the store with the connector's id format: a hex SMSC's all-digit id is found after a restart", async () => {
+    const clock = new FakeClock(Date.now());
+    const store = new SqliteMessageStore({
+      path: ':memory:', synchronous: 'NORMAL', groupCommitMaxDelayMs: 0, groupCommitMaxBatch: 100, clock,
+      smscIdFormat: (c) => (c === 'h' ? 'hex' : 'auto'),
+    });
+    const forwarded: OwedReceipt[] = [];
+    const correlator = new ReceiptCorrelator(
+      { store, clock, obs: nullObserver, idFormat: (c) => (c === 'h' ? 'hex' : 'auto'), receiptMode: () => 'perPart', forward: (o) => forwarded.push(o) },
+      { earlyHoldMs: 1000, earlyMax: 10, indexMax: 100 },
+    );
+    const msg = await stored(store);
+    // Written at submit_sm_resp before the restart; this correlator's index is empty.
+    await store.updatePart(msg.id, 1, { state: 'submitted', smscMessageId: '123', connectorId: 'h' });
+    const acks: boolean[] = [];
+    correlator.onReceipt('h', receipt('0123'), (ok) => acks.push(ok));
+    await settle();
+    expect(acks).toEqual([true]);
+    expect(correlator.parked).toBe(0);
+    expect((await store.get(msg.id))?.state).toBe('delivered');
+    expect(forwarded).toHaveLength(1);
+    expect(await store.findBySmscId('h', '123')).toEqual({ id: msg.id, seq: 1 });
+    expect(await store.findBySmscId('h', '291')).toBeUndefined(); // 0x291, another message
+    await store.close();
+  });
+
   it('falls back to the store when the index does not know the id (after a restart)', async () => {
     const t = setup();
     const msg = await stored(t.store);
