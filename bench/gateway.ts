@@ -47,21 +47,8 @@ const json = hasFlag('json');
 /** The daemon's own launch flags (bin/tollgate, npm start, Dockerfile); --node-flags replaces them. */
 const DAEMON_NODE_FLAGS = '--max-semi-space-size=32';
 
-function getJson(port: number, path: string): Promise<Record<string, unknown>> {
-  return new Promise((res, rej) => {
-    http
-      .get({ host: '127.0.0.1', port, path }, (r) => {
-        let body = '';
-        r.setEncoding('utf8');
-        r.on('data', (c: string) => (body += c));
-        r.on('end', () => res(JSON.parse(body) as Record<string, unknown>));
-      })
-      .on('error', rej);
-  });
-}
-
 function getText(port: number, path: string): Promise<string> {
-  return new Promise((res) => {
+  return new Promise((res, rej) => {
     http
       .get({ host: '127.0.0.1', port, path }, (r) => {
         let body = '';
@@ -69,8 +56,12 @@ function getText(port: number, path: string): Promise<string> {
         r.on('data', (c: string) => (body += c));
         r.on('end', () => res(body));
       })
-      .on('error', () => res(''));
+      .on('error', rej);
   });
+}
+
+function getJson(port: number, path: string): Promise<Record<string, unknown>> {
+  return getText(port, path).then((body) => JSON.parse(body) as Record<string, unknown>);
 }
 
 /** Cumulative bucket counts of one histogram series in a /metrics text, by upper bound. */
@@ -284,7 +275,7 @@ async function main(): Promise<void> {
   while (receipts < accepted && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 50));
   clearInterval(progress);
   const statsEnd = await getJson(ports.admin, '/admin/stats');
-  const metricsText = await getText(ports.admin, '/metrics');
+  const metricsText = await getText(ports.admin, '/metrics').catch(() => '');
   // The gateway's own accept latency (its histogram, measured run only): the partner's figure less this one is
   // the partner's and the sockets' share.
   const gwAccept0 = buckets(metrics0, 'tollgate_accept_seconds', 'partner="bench"');

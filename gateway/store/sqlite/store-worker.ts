@@ -37,7 +37,7 @@ export interface BatchMsg {
   t: 'b';
   id: number;
   ops: unknown[];
-  /** A first-lane batch (writeFirst): committed ahead of the other batches waiting, in a transaction of their own. */
+  /** A first-lane batch (writeFirst): committed ahead of the other batches waiting (commit-lanes.ts). */
   first?: true;
   /** The other ops' batch flushed with this first-lane batch, carried in the same message. */
   next?: BatchMsg;
