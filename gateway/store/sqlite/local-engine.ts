@@ -6,12 +6,7 @@ import { createStoreOps, type OpEffects } from './message-ops';
 import { LocalOpCommitter } from './op-committer';
 import type { OpenedStoreDb } from './open-db';
 import type { SqliteStoreOptions } from './options';
-import { WalCheckpointer, type CheckpointStats } from './wal-checkpointer';
-
-/** Committed ops between two background WAL checkpoints (run by the checkpoint worker). */
-const CHECKPOINT_EVERY_OPS = 8000;
-/** WAL size (frames of 4 KiB) past which the next checkpoint runs as the durability sync, so that the WAL restarts. */
-const WAL_FORCE_FRAMES = 4096;
+import { CHECKPOINT_EVERY_OPS, WAL_FORCE_FRAMES, WalCheckpointer, type CheckpointStats } from './wal-checkpointer';
 
 export interface LocalEngine {
   committer: LocalOpCommitter;
@@ -72,6 +67,7 @@ export function openLocalEngine(opts: SqliteStoreOptions, opened: OpenedStoreDb,
     if (due && ckpt.lastFrames > walForceFrames && !ckpt.busy) {
       opsAtCheckpoint = ops;
       ckpt.lastFrames = 0;
+      ckpt.stats.forced++;
       restartingWal = true;
       ckpt.sync(true, (err) => {
         restartingWal = false;

@@ -16,9 +16,10 @@ export interface SqliteStoreOptions {
   groupCommitMaxBatch: number;
   /** Durable mode: commit while the previous sync runs (GroupCommitOptions.overlapSync). Default true. */
   overlapSync?: boolean;
-  /** Durable mode on a file: committed ops between two WAL checkpoints in the worker. Default 8000. */
+  /** Committed ops between two background WAL checkpoints (checkpoint thread). Default 8000. On the main thread's
+   *  connection only in durable mode; in the store worker always. */
   checkpointEveryOps?: number;
-  /** WAL size (4 KiB frames) past which a checkpoint runs as the sync, holding commits, so the WAL restarts. Default 4096. */
+  /** WAL size (4 KiB frames) past which a checkpoint runs with commits held, so the WAL restarts. Default 4096. */
   walForceFrames?: number;
   clock?: Clock;
   /**

@@ -69,6 +69,8 @@ export class SqliteMessageStore implements MessageStore {
       this.committer = new WorkerOpCommitter({
         path: opts.path,
         synchronous: opts.synchronous,
+        ...(opts.checkpointEveryOps !== undefined ? { checkpointEveryOps: opts.checkpointEveryOps } : {}),
+        ...(opts.walForceFrames !== undefined ? { walForceFrames: opts.walForceFrames } : {}),
         maxBatch: opts.groupCommitMaxBatch,
         maxDelayMs: opts.groupCommitMaxDelayMs,
         onCommitted,
@@ -243,9 +245,10 @@ export class SqliteMessageStore implements MessageStore {
     return this.folded;
   }
 
-  /** WAL checkpoints run by the checkpoint worker (durable mode on the main thread's connection only). */
+  /** WAL checkpoints run by the checkpoint thread: beside the store worker, or beside the main thread's connection in durable mode. */
   checkpointStats(): Readonly<CheckpointStats> | undefined {
-    return this.local?.checkpointStats();
+    if (this.local !== undefined) return this.local.checkpointStats();
+    return this.committer instanceof WorkerOpCommitter ? this.committer.checkpointStats : undefined;
   }
 
   /** Commits (or posts to the worker) whatever is queued now, without waiting for the end of the turn. */

@@ -24,11 +24,16 @@ import { CommitLanes } from './commit-lanes';
 import { createStoreOps, type OpEffects } from './message-ops';
 import { openStoreDb } from './open-db';
 import { threadEntry } from './thread-entry';
+import { CHECKPOINT_EVERY_OPS, WAL_FORCE_FRAMES, WalCheckpointer, type CheckpointStats } from './wal-checkpointer';
 import type { ToSyncer, WalSyncerData } from './wal-syncer';
 
 export interface StoreWorkerData {
   path: string;
   synchronous: 'FULL' | 'NORMAL';
+  /** Committed ops between two background WAL checkpoints (default CHECKPOINT_EVERY_OPS). */
+  checkpointEveryOps?: number;
+  /** WAL size in frames past which a checkpoint runs here, between two cycles, so that the WAL restarts. */
+  walForceFrames?: number;
   /** The main thread's end for answers in durable mode (the sync thread posts them); closed unused otherwise. */
   out: MessagePort;
 }
@@ -53,6 +58,8 @@ export interface DoneMsg {
   /** Change in unfinished messages from this commit. */
   delta: number;
   stats: GroupCommitStats;
+  /** The checkpoint thread's counters (forced: those run here), when it runs. */
+  checkpoints?: CheckpointStats;
 }
 
 export type ToWorker = BatchMsg | { t: 'close' };
@@ -86,6 +93,48 @@ function main(): void {
     return;
   }
   const stats: GroupCommitStats = { transactions: 0, ops: 0, maxBatch: 0, failures: 0, commitMs: 0, syncs: 0, syncMs: 0 };
+
+  // WAL checkpoints run beside this thread, on a connection of their own (wal-checkpointer.ts). Inline, SQLite's
+  // autocheckpoint made every ~1000th page's commit copy the WAL into the database and fsync both: the cycles that
+  // did it took 5-35 ms, and a new message's acknowledgement waited behind them.
+  let ckpt: WalCheckpointer | undefined;
+  try {
+    ckpt = new WalCheckpointer(data.path, () => {
+      // Without it, SQLite checkpoints at commit again so that the WAL stays bounded.
+      if (!closed) db.pragma('wal_autocheckpoint = 1000');
+    });
+    db.pragma('wal_autocheckpoint = 0');
+  } catch {
+    ckpt = undefined;
+  }
+  const checkpointEveryOps = data.checkpointEveryOps ?? CHECKPOINT_EVERY_OPS;
+  const walForceFrames = data.walForceFrames ?? WAL_FORCE_FRAMES;
+  let opsAtCheckpoint = 0;
+  /**
+   * After a round: every checkpointEveryOps committed ops a background checkpoint. A background checkpoint backfills
+   * the frames committed before it started, but the WAL restarts only if nothing was committed meanwhile, which under
+   * steady load is never; so once one has found the WAL past walForceFrames, the next one runs here, between two
+   * cycles, where no commit can race it. It has only the frames of the last moments left to copy.
+   */
+  const checkpointAfterRound = (): void => {
+    const c = ckpt;
+    if (c === undefined || c.failed || c.busy || stats.ops - opsAtCheckpoint < checkpointEveryOps) return;
+    if (c.lastFrames <= walForceFrames) {
+      opsAtCheckpoint = stats.ops;
+      c.checkpoint();
+      return;
+    }
+    // A new message waiting goes first, unless the WAL has kept growing long enough.
+    if (lanes.firstWaiting && c.lastFrames <= 2 * walForceFrames) return;
+    opsAtCheckpoint = stats.ops;
+    c.lastFrames = 0;
+    c.stats.forced++;
+    try {
+      db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // Busy or failed: the background checkpoints go on, and this is tried again after walForceFrames.
+    }
+  };
 
   const begin = db.prepare('BEGIN');
   const commit = db.prepare('COMMIT');
@@ -153,6 +202,7 @@ function main(): void {
     if (ops > stats.maxBatch) stats.maxBatch = ops;
     stats.commitMs += took;
     done.delta = fx.delta;
+    if (ckpt !== undefined && !ckpt.failed) done.checkpoints = ckpt.stats;
     return { done, unrun: ran < batches.length ? batches.slice(ran) : [] };
   };
 
@@ -184,8 +234,14 @@ function main(): void {
     if (m.t === 'b') lanes.take(m);
     else closing = true;
   };
+  let ckptClosed = ckpt === undefined;
   const maybeClose = (): void => {
     if (!closing || closed || !lanes.empty) return;
+    if (!ckptClosed) {
+      ckptClosed = true;
+      void ckpt!.close().then(maybeClose);
+      return;
+    }
     if (syncer !== undefined && !syncerClosed) {
       if (!syncerCloseSent) syncer.postMessage({ t: 'close' } satisfies ToSyncer);
       syncerCloseSent = true;
@@ -220,6 +276,8 @@ function main(): void {
       if (unrun.length > 0) lanes.putBack(unrun);
       if (syncer !== undefined) syncer.postMessage(done satisfies ToSyncer);
       else port.postMessage(done);
+      drainPort();
+      checkpointAfterRound();
     }
     if (!lanes.empty) {
       pumping = true;

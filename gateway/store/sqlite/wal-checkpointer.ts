@@ -54,6 +54,11 @@ interface Reply {
   backfilled: number;
 }
 
+/** Committed ops between two background WAL checkpoints (run by the checkpoint worker). */
+export const CHECKPOINT_EVERY_OPS = 8000;
+/** WAL size (frames of 4 KiB) past which the next checkpoint holds commits while it runs, so that the WAL restarts. */
+export const WAL_FORCE_FRAMES = 4096;
+
 export interface CheckpointStats {
   /** Checkpoints run by the worker. */
   checkpoints: number;
@@ -61,6 +66,8 @@ export interface CheckpointStats {
   partial: number;
   /** Sum of the WAL sizes (frames) the checkpoints found; with restarts, about the WAL bytes written / page size. */
   frames: number;
+  /** Checkpoints run with commits held (the WAL had grown past walForceFrames), so that the WAL restarts. */
+  forced: number;
 }
 
 export class WalCheckpointer {
@@ -73,7 +80,7 @@ export class WalCheckpointer {
   lastFrames = 0;
   private closing: Promise<void> | undefined;
   failed = false;
-  readonly stats: CheckpointStats = { checkpoints: 0, partial: 0, frames: 0 };
+  readonly stats: CheckpointStats = { checkpoints: 0, partial: 0, frames: 0, forced: 0 };
 
   constructor(path: string, private readonly onFailure: (err: unknown) => void) {
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver: require.resolve('better-sqlite3') } });

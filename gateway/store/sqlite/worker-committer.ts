@@ -1,6 +1,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { StoreError } from '../store-error';
 import type { GroupCommitStats } from './group-commit';
+import type { CheckpointStats } from './wal-checkpointer';
 import type { BatchingOpCommitter } from './batching';
 import type { BatchMsg, DoneMsg, FromWorker, StoreWorkerData, ToWorker } from './store-worker';
 import { BatchPromise } from './batch-promise';
@@ -55,6 +56,7 @@ export class WorkerOpCommitter implements BatchingOpCommitter {
   /** Answers from the sync thread (durable mode). */
   private readonly answers: MessagePort;
   private readonly exited: Promise<void>;
+  private lastCheckpoints: CheckpointStats | undefined;
   private lastStats: GroupCommitStats = { transactions: 0, ops: 0, maxBatch: 0, failures: 0, commitMs: 0, syncs: 0, syncMs: 0 };
   private readonly flushCb = (): void => {
     this.scheduled = false;
@@ -67,6 +69,8 @@ export class WorkerOpCommitter implements BatchingOpCommitter {
     const channel = new MessageChannel();
     this.answers = channel.port1;
     const data: StoreWorkerData = { path: opts.path, synchronous: opts.synchronous, out: channel.port2 };
+    if (opts.checkpointEveryOps !== undefined) data.checkpointEveryOps = opts.checkpointEveryOps;
+    if (opts.walForceFrames !== undefined) data.walForceFrames = opts.walForceFrames;
     this.worker = new Worker(threadEntry('store-worker-entry.js'), { workerData: data, transferList: [channel.port2], execArgv: [] });
     this.worker.on('message', (m: FromWorker) => this.onMessage(m));
     this.answers.on('message', (m: FromWorker) => this.onMessage(m));
@@ -104,6 +108,11 @@ export class WorkerOpCommitter implements BatchingOpCommitter {
 
   get stats(): Readonly<GroupCommitStats> {
     return this.lastStats;
+  }
+
+  /** The worker's checkpoint thread counters as of its last answer; undefined when it has none (or it failed). */
+  get checkpointStats(): Readonly<CheckpointStats> | undefined {
+    return this.lastCheckpoints;
   }
 
   stillFoldable(generation: number, position: number): boolean {
@@ -196,6 +205,7 @@ export class WorkerOpCommitter implements BatchingOpCommitter {
 
   private onDone(m: DoneMsg): void {
     this.lastStats = m.stats;
+    this.lastCheckpoints = m.checkpoints;
     this.opts.onCommitted(m.delta);
     for (let i = 0; i < m.ids.length; i++) {
       const batch = this.posted.get(m.ids[i]!);
