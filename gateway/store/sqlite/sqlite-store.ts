@@ -21,10 +21,15 @@ const OLDEST_CACHE_MS = 1000;
 
 /** An SMSC id write queued in the current batch, kept so that a receipt of the same batch can take it over. */
 interface QueuedSmsc {
-  args: SmscArgs;
+  /** Message number; 0 in a slot not used yet. */
+  id: number;
+  args: SmscArgs | undefined;
   gen: number;
   pos: number;
 }
+
+/** Slots for the SMSC id writes of a batch, by message number: more than a batch holds, so they rarely collide. */
+const SMSC_SLOTS = 8192;
 
 /**
  * MessageStore on SQLite (better-sqlite3, WAL). Calls become named operations (message-ops.ts) queued on a group
@@ -43,9 +48,16 @@ export class SqliteMessageStore implements MessageStore {
   private oldestCache: { at: number; value: number | undefined } | undefined;
   private oldestReading = false;
   private closed = false;
-  /** SMSC id writes of part 1 queued in the current batch, by message: a receipt of the same batch may fold them. */
-  private readonly smscQueued = new Map<number, QueuedSmsc>();
-  private smscGen = -1;
+  /**
+   * SMSC id writes of part 1 queued in the current batch, by message number: a receipt of the same batch may fold
+   * them. A slot is reused in place, and a write from an earlier batch in it is no longer foldable (its generation
+   * is past), so nothing is cleared between batches. A Map here was refilled and cleared every batch, and its old
+   * tables kept the young writes they had held alive through scavenges. Two messages of one batch in one slot: the
+   * second goes to the overflow Map.
+   */
+  private readonly smscSlots: QueuedSmsc[] = Array.from({ length: SMSC_SLOTS }, () => ({ id: 0, args: undefined, gen: -1, pos: 0 }));
+  private readonly smscOverflow = new Map<number, QueuedSmsc>();
+  private smscOverflowGen = -1;
   /** SMSC id writes a receipt of the same batch took over (no statement of their own). */
   private folded = 0;
   /** True when the store runs in its worker thread. */
@@ -120,11 +132,20 @@ export class SqliteMessageStore implements MessageStore {
     const args: SmscArgs = [n, seq, smsc, normaliseSmscId(smsc, this.idFormat(patch.connectorId)), patch.connectorId ?? null, patch.state ?? null, 0];
     if (seq === 1) {
       const gen = this.committer.generation;
-      if (gen !== this.smscGen) {
-        this.smscQueued.clear();
-        this.smscGen = gen;
+      const pos = this.committer.queued;
+      const s = this.smscSlots[n & (SMSC_SLOTS - 1)]!;
+      if (s.gen !== gen || s.id === n) {
+        s.id = n;
+        s.args = args;
+        s.gen = gen;
+        s.pos = pos;
+      } else {
+        if (this.smscOverflowGen !== gen) {
+          this.smscOverflow.clear();
+          this.smscOverflowGen = gen;
+        }
+        this.smscOverflow.set(n, { id: n, args, gen, pos });
       }
-      this.smscQueued.set(n, { args, gen, pos: this.committer.queued });
     }
     return this.committer.write('msg.smsc', args);
   }
@@ -138,8 +159,9 @@ export class SqliteMessageStore implements MessageStore {
     // receipt's UPDATE instead of one of its own: an SMSC typically sends the receipt right after the submit_sm_resp.
     let fold: SmscArgs | null = null;
     if (r.partSeq === 1) {
-      const w = this.smscQueued.get(n);
-      if (w !== undefined && w.args[6] === 0 && this.committer.stillFoldable(w.gen, w.pos)) {
+      const s = this.smscSlots[n & (SMSC_SLOTS - 1)]!;
+      const w = s.id === n ? s : this.smscOverflowGen === this.committer.generation ? this.smscOverflow.get(n) : undefined;
+      if (w?.args !== undefined && w.args[6] === 0 && this.committer.stillFoldable(w.gen, w.pos)) {
         w.args[6] = 1;
         this.folded++;
         fold = w.args;

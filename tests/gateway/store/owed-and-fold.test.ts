@@ -98,6 +98,28 @@ describe.each([
     expect(await store.findBySmscId('a', '43')).toEqual({ id: m.id, seq: 1 });
   });
 
+  it('two messages of one batch in the same slot both fold; an older batch in the slot does not', async () => {
+    const store = fx.open();
+    // 8192 apart: the same slot of the queued SMSC id writes.
+    const [a, b, c] = ['100', '8292', '16484'].map((id) => mtMessage(id, { state: 'routed', connectorId: 'a' }));
+    await Promise.all([a, b, c].map((m) => store.insert(m!)));
+    const old = store.updatePart(c!.id, 1, { state: 'submitted', smscMessageId: '9' });
+    store.flush();
+    await Promise.all([
+      old,
+      store.updatePart(a!.id, 1, { state: 'submitted', smscMessageId: '7' }),
+      store.updatePart(b!.id, 1, { state: 'submitted', smscMessageId: '8' }),
+      store.recordReceipt(receipt(b!.id, 1), undefined),
+      store.recordReceipt(receipt(a!.id, 1), undefined),
+      store.recordReceipt(receipt(c!.id, 1), undefined),
+    ]);
+    expect(store.foldedSmscWrites).toBe(2);
+    for (const [m, id] of [[a, '7'], [b, '8'], [c, '9']] as const) {
+      expect((await store.get(m!.id))!.parts[0]).toMatchObject({ state: 'delivered', smscMessageId: id });
+      expect(await store.findBySmscId('a', id)).toEqual({ id: m!.id, seq: 1 });
+    }
+  });
+
   it('part 1 of a multi-part message: the folded SMSC id goes to its part row before the receipt', async () => {
     const store = fx.open();
     const m = longMessage(store.nextId());
