@@ -4,6 +4,7 @@ import type { MessageStore, OwedReceipt } from '../../routing/ports';
 import { partnerReceiptDeliverSm } from '../adapters/partner-receipt';
 import { Deque } from '../binders/deque';
 import type { RuntimeObserver } from '../binders/observer';
+import { PairTable } from '../pair-table';
 
 /** A partner connection that can take deliver_sm (a bound receiver or transceiver). */
 export interface ReceiptSink {
@@ -34,8 +35,11 @@ const keyOf = (r: OwedReceipt): string => `${r.messageId}:${r.partSeq ?? 0}`;
  */
 export class ReceiptForwarder {
   private readonly pending = new Map<string, Deque<OwedReceipt>>();
-  /** Receipts pending or in flight: the sweep must not send them twice. */
-  private readonly active = new Set<string>();
+  /**
+   * Receipts pending or in flight, by (part, message id): the sweep must not send them twice. Keys churn at the
+   * receipt rate, hence a PairTable rather than a Set (see pair-table.ts).
+   */
+  private readonly active = new PairTable<true>(8192);
   private readonly sweeping = new Set<string>();
   /** Per partner, while a sweep is reading: receipts forwarded since the read was queued. */
   private readonly sweptSince = new Map<string, Set<string>>();
@@ -51,8 +55,7 @@ export class ReceiptForwarder {
   }
 
   offer(r: OwedReceipt): void {
-    const key = keyOf(r);
-    if (this.active.has(key)) return;
+    if (this.active.has(r.partSeq ?? 0, r.messageId)) return;
     let q = this.pending.get(r.partnerId);
     if (!q) {
       q = new Deque<OwedReceipt>(256);
@@ -60,7 +63,7 @@ export class ReceiptForwarder {
     }
     if (q.length >= this.d.pendingMax) return; // stays owed in the store
     if (this.d.sinksFor(r.partnerId).length === 0) return;
-    this.active.add(key);
+    this.active.set(r.partSeq ?? 0, r.messageId, true);
     q.push(r);
     this.drain(r.partnerId);
   }
@@ -73,7 +76,7 @@ export class ReceiptForwarder {
     while (q.length > 0) {
       const sink = this.pick(sinks);
       if (!sink) {
-        if (sinks.length === 0) for (let r = q.shift(); r; r = q.shift()) this.active.delete(keyOf(r));
+        if (sinks.length === 0) for (let r = q.shift(); r; r = q.shift()) this.active.delete(r.partSeq ?? 0, r.messageId);
         return; // a response frees a slot and drains again
       }
       const r = q.shift()!;
@@ -94,20 +97,19 @@ export class ReceiptForwarder {
   }
 
   private send(sink: ReceiptSink, r: OwedReceipt, partnerId: string): void {
-    const key = keyOf(r);
     (sink.sendOwed ? sink.sendOwed(r) : sink.send(partnerReceiptDeliverSm(r))).then(
       () => {
         this.d.obs.receiptForwarded(partnerId);
         const done = (): void => {
-          this.active.delete(key);
+          this.active.delete(r.partSeq ?? 0, r.messageId);
           // A sweep whose read was queued before this commit may still list the receipt: remember it until then.
-          this.sweptSince.get(partnerId)?.add(key);
+          this.sweptSince.get(partnerId)?.add(keyOf(r));
         };
         this.d.store.receiptForwarded(r.messageId, r.partSeq).then(done, done);
         this.drain(partnerId);
       },
       (err: unknown) => {
-        this.active.delete(key);
+        this.active.delete(r.partSeq ?? 0, r.messageId);
         this.d.obs.log('warn', 'receipt to partner failed', { messageId: r.messageId, partner: partnerId, err: String(err) });
         this.drain(partnerId);
       },
@@ -124,8 +126,7 @@ export class ReceiptForwarder {
       const owed = await this.d.store.owedReceipts(partnerId, this.d.sweepBatch);
       const oldest = this.d.clock.now() - this.d.maxAgeMs(partnerId);
       for (const r of owed) {
-        const key = keyOf(r);
-        if (this.active.has(key) || finishedMeanwhile.has(key)) continue;
+        if (this.active.has(r.partSeq ?? 0, r.messageId) || finishedMeanwhile.has(keyOf(r))) continue;
         if (r.doneAt < oldest) {
           this.expired++;
           this.d.obs.log('warn', 'owed receipt too old, dropped', { messageId: r.messageId, partner: partnerId });
