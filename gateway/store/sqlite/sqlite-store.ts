@@ -50,14 +50,17 @@ export class SqliteMessageStore implements MessageStore {
   private closed = false;
   /**
    * SMSC id writes of part 1 queued in the current batch, by message number: a receipt of the same batch may fold
-   * them. A slot is reused in place, and a write from an earlier batch in it is no longer foldable (its generation
-   * is past), so nothing is cleared between batches. A Map here was refilled and cleared every batch, and its old
-   * tables kept the young writes they had held alive through scavenges. Two messages of one batch in one slot: the
-   * second goes to the overflow Map.
+   * them. Slots are reused in place; the first write of a new batch lets go of the previous batch's writes, so that
+   * they do not outlive their batch. (A Map here was refilled and cleared every batch, and its old tables kept the
+   * young writes they had held alive through scavenges.) Two messages of one batch in one slot: the second goes to
+   * the overflow Map.
    */
   private readonly smscSlots: QueuedSmsc[] = Array.from({ length: SMSC_SLOTS }, () => ({ id: 0, args: undefined, gen: -1, pos: 0 }));
+  /** Slots written in generation smscGen, the first smscUsedCount of them. */
+  private readonly smscUsed = new Int32Array(SMSC_SLOTS);
+  private smscUsedCount = 0;
+  private smscGen = -1;
   private readonly smscOverflow = new Map<number, QueuedSmsc>();
-  private smscOverflowGen = -1;
   /** SMSC id writes a receipt of the same batch took over (no statement of their own). */
   private folded = 0;
   /** True when the store runs in its worker thread. */
@@ -132,22 +135,26 @@ export class SqliteMessageStore implements MessageStore {
     const args: SmscArgs = [n, seq, smsc, normaliseSmscId(smsc, this.idFormat(patch.connectorId)), patch.connectorId ?? null, patch.state ?? null, 0];
     if (seq === 1) {
       const gen = this.committer.generation;
+      if (gen !== this.smscGen) this.newSmscGeneration(gen);
       const pos = this.committer.queued;
-      const s = this.smscSlots[n & (SMSC_SLOTS - 1)]!;
+      const slot = n & (SMSC_SLOTS - 1);
+      const s = this.smscSlots[slot]!;
       if (s.gen !== gen || s.id === n) {
+        if (s.gen !== gen && this.smscUsedCount < SMSC_SLOTS) this.smscUsed[this.smscUsedCount++] = slot;
         s.id = n;
         s.args = args;
         s.gen = gen;
         s.pos = pos;
-      } else {
-        if (this.smscOverflowGen !== gen) {
-          this.smscOverflow.clear();
-          this.smscOverflowGen = gen;
-        }
-        this.smscOverflow.set(n, { id: n, args, gen, pos });
-      }
+      } else this.smscOverflow.set(n, { id: n, args, gen, pos });
     }
     return this.committer.write('msg.smsc', args);
+  }
+
+  private newSmscGeneration(gen: number): void {
+    for (let i = 0; i < this.smscUsedCount; i++) this.smscSlots[this.smscUsed[i]!]!.args = undefined;
+    this.smscUsedCount = 0;
+    if (this.smscOverflow.size > 0) this.smscOverflow.clear();
+    this.smscGen = gen;
   }
 
   recordReceipt(r: StoredReceipt, owed: OwedReceipt | undefined): Promise<void> {
@@ -160,7 +167,7 @@ export class SqliteMessageStore implements MessageStore {
     let fold: SmscArgs | null = null;
     if (r.partSeq === 1) {
       const s = this.smscSlots[n & (SMSC_SLOTS - 1)]!;
-      const w = s.id === n ? s : this.smscOverflowGen === this.committer.generation ? this.smscOverflow.get(n) : undefined;
+      const w = s.id === n ? s : this.smscOverflow.get(n);
       if (w?.args !== undefined && w.args[6] === 0 && this.committer.stillFoldable(w.gen, w.pos)) {
         w.args[6] = 1;
         this.folded++;
