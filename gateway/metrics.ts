@@ -19,9 +19,9 @@ export interface MetricsOptions {
   now?: () => number;
 }
 
+/** Accept latency is an SLO in milliseconds (the partner's window waits on it): fine buckets up to 50 ms. */
+const ACCEPT_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5];
 /** Seconds: from a few ms on loopback to the minutes a slow SMSC can take. */
-/** Accept latency is an SLO in milliseconds (the partner's window waits on it): finer buckets at the low end. */
-const ACCEPT_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 const SUBMIT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const RECEIPT_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400];
 
