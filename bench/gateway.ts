@@ -272,7 +272,9 @@ async function main(): Promise<void> {
   if (pacer) clearInterval(pacer);
   const submitEnd = performance.now();
   const drainUntil = Date.now() + drainSeconds * 1000;
-  while (receipts < accepted && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 50));
+  // Until every submit is answered, not only until receipts catch up with the answers so far: a partner that unbinds
+  // while submits are still in flight refuses their receipts (ESME_RINVBNDSTS), which then stay owed in the store.
+  while ((receipts < accepted || sessions.some((s) => s.inFlight > 0)) && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 50));
   clearInterval(progress);
   const statsEnd = await getJson(ports.admin, '/admin/stats');
   const metricsText = await getText(ports.admin, '/metrics').catch(() => '');
