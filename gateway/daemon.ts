@@ -144,6 +144,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       idFormat: (c) => idFormats.get(c) ?? 'auto',
       receiptMode: (p) => directory.get(p)?.settings.receiptMode ?? 'perPart',
       forward: (owed) => forwarder.offer(owed),
+      forwardFirst: (owed) => forwarder.forwardFirst(owed),
     },
     { earlyHoldMs: 5_000, earlyMax: 100_000, indexMax: 200_000 },
   );

@@ -27,6 +27,11 @@ export class Deque<T> {
     this.len++;
   }
 
+  /** The oldest element, left in place. */
+  peek(): T | undefined {
+    return this.len === 0 ? undefined : this.buf[this.head];
+  }
+
   shift(): T | undefined {
     if (this.len === 0) return undefined;
     const v = this.buf[this.head];

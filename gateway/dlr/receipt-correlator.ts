@@ -29,6 +29,11 @@ export interface CorrelatorDeps {
   receiptMode(partnerId: string): 'perPart' | 'whole';
   /** Hands an owed receipt (already durable) to the partner side. */
   forward(owed: OwedReceipt): void;
+  /**
+   * Sends a final receipt to the partner before it is stored; true once the partner took it (it is then stored as
+   * not owed), false when it could not go or got no answer in time (stored as owed, then forwarded). Optional.
+   */
+  forwardFirst?(owed: OwedReceipt): Promise<boolean>;
 }
 
 const STATE_OF: Readonly<Record<ReceiptOutcome, MessageState | undefined>> = {
@@ -165,7 +170,28 @@ export class ReceiptCorrelator implements FailureSink {
     if (receipt.errorCode !== undefined) stored.errorCode = receipt.errorCode;
     if (receipt.doneAt !== undefined) stored.doneAt = receipt.doneAt;
     const owed = receipt.final ? this.owedFor(msg, seq, receipt, now) : undefined;
-    this.d.store.recordReceipt(stored, owed).then(
+    // The partner's copy goes first when it can: taken in time, it is stored as not owed, and the store saves the
+    // write that marks it owed and the one that clears it. The SMSC is still acknowledged only once it is stored.
+    if (owed !== undefined && this.d.forwardFirst !== undefined) {
+      this.d.forwardFirst(owed).then((taken) => this.record(connectorId, norm, msg, receipt, stored, partState, now, owed, taken, ack));
+      return;
+    }
+    this.record(connectorId, norm, msg, receipt, stored, partState, now, owed, false, ack);
+  }
+
+  private record(
+    connectorId: string | undefined,
+    norm: string | undefined,
+    msg: Message,
+    receipt: Receipt,
+    stored: StoredReceipt,
+    partState: MessageState | undefined,
+    now: number,
+    owed: OwedReceipt | undefined,
+    taken: boolean,
+    ack: (ok: boolean) => void,
+  ): void {
+    this.d.store.recordReceipt(stored, taken ? undefined : owed).then(
       () => {
         ack(true);
         if (receipt.final && connectorId !== undefined && norm !== undefined) {
@@ -176,7 +202,7 @@ export class ReceiptCorrelator implements FailureSink {
           msg.state = worstState(msg);
           this.d.obs.message(msg.state, msg.partnerId, msg.connectorId);
         }
-        if (owed) this.d.forward(owed);
+        if (owed && !taken) this.d.forward(owed);
       },
       (err: unknown) => {
         this.d.obs.log('error', 'recordReceipt failed', { messageId: msg.id, err: String(err) });

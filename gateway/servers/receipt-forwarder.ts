@@ -24,6 +24,15 @@ export interface ForwarderDeps {
   /** Receipts held in memory per partner waiting for a window slot; more stay in the store for the sweep. */
   pendingMax: number;
   sweepBatch: number;
+  /** forwardFirst: how long a receipt waits for the partner's answer before it is stored as owed. Default 20 ms. */
+  firstWaitMs?: number;
+}
+
+/** A receipt sent by forwardFirst, before the store has it. */
+interface SentFirst {
+  /** Whoever waits on forwardFirst; undefined once answered (or once the wait is over). */
+  resolve: ((taken: boolean) => void) | undefined;
+  deadline: number;
 }
 
 const keyOf = (r: OwedReceipt): string => `${r.messageId}:${r.partSeq ?? 0}`;
@@ -40,6 +49,9 @@ export class ReceiptForwarder {
    * receipt rate, hence a PairTable rather than a Set (see pair-table.ts).
    */
   private readonly active = new PairTable<true>(8192);
+  /** forwardFirst sends by deadline (they are sent in deadline order); answered ones are skipped when they come up. */
+  private readonly firstWaits = new Deque<SentFirst>(1024);
+  private firstTimer: TimerHandle | undefined;
   private readonly sweeping = new Set<string>();
   /** Per partner, while a sweep is reading: receipts forwarded since the read was queued. */
   private readonly sweptSince = new Map<string, Set<string>>();
@@ -116,6 +128,76 @@ export class ReceiptForwarder {
     );
   }
 
+  /**
+   * Sends a final receipt to the partner before the store has it, so that when the partner answers in time the
+   * store need never mark it owed (no owed flag, no second write to clear it). Resolves true once the partner has
+   * taken it: the caller then stores the receipt as not owed. Resolves false at once when it cannot go now (not
+   * bound, window full, receipts already waiting for this partner, an HTTP callback sink), on an error, or after
+   * firstWaitMs without an answer: the caller then stores it as owed and offers it as usual. A late answer then
+   * clears the owed receipt like any other; a send that failed leaves it owed for the next sweep.
+   */
+  forwardFirst(r: OwedReceipt): Promise<boolean> {
+    const seq = r.partSeq ?? 0;
+    if (this.stopped || this.active.has(seq, r.messageId)) return Promise.resolve(false);
+    const q = this.pending.get(r.partnerId);
+    if (q !== undefined && q.length > 0) return Promise.resolve(false);
+    const sink = this.pick(this.d.sinksFor(r.partnerId));
+    if (sink === undefined || sink.sendOwed !== undefined) return Promise.resolve(false);
+    const partnerId = r.partnerId;
+    return new Promise<boolean>((resolve) => {
+      const f: SentFirst = { resolve, deadline: this.d.clock.now() + (this.d.firstWaitMs ?? 20) };
+      this.active.set(seq, r.messageId, true);
+      this.firstWaits.push(f);
+      if (this.firstTimer === undefined) this.armFirstTimer();
+      sink.send(partnerReceiptDeliverSm(r)).then(
+        () => {
+          this.d.obs.receiptForwarded(partnerId);
+          const waiting = f.resolve;
+          f.resolve = undefined;
+          if (waiting !== undefined) {
+            this.active.delete(seq, r.messageId);
+            waiting(true);
+          } else {
+            // Answered after the wait: the receipt is stored as owed by now (or being stored), so clear it.
+            const done = (): void => {
+              this.active.delete(seq, r.messageId);
+              this.sweptSince.get(partnerId)?.add(keyOf(r));
+            };
+            this.d.store.receiptForwarded(r.messageId, r.partSeq).then(done, done);
+          }
+          this.drain(partnerId);
+        },
+        (err: unknown) => {
+          this.active.delete(seq, r.messageId);
+          const waiting = f.resolve;
+          f.resolve = undefined;
+          this.d.obs.log('warn', 'receipt to partner failed', { messageId: r.messageId, partner: partnerId, err: String(err) });
+          waiting?.(false);
+          this.drain(partnerId);
+        },
+      );
+    });
+  }
+
+  /** Ends the wait of forwardFirst sends past their deadline; runs while any is waiting. */
+  private armFirstTimer(): void {
+    const head = this.firstWaits.peek();
+    if (head === undefined) {
+      this.firstTimer = undefined;
+      return;
+    }
+    this.firstTimer = this.d.clock.setTimeout(() => {
+      const now = this.d.clock.now();
+      for (let f = this.firstWaits.peek(); f !== undefined && (f.resolve === undefined || f.deadline <= now); f = this.firstWaits.peek()) {
+        this.firstWaits.shift();
+        const waiting = f.resolve;
+        f.resolve = undefined;
+        waiting?.(false);
+      }
+      this.armFirstTimer();
+    }, Math.max(1, head.deadline - this.d.clock.now()));
+  }
+
   /** Loads owed receipts of a partner from the store (on bind, and periodically) and sends them. */
   async sweep(partnerId: string): Promise<void> {
     if (this.stopped || this.sweeping.has(partnerId) || this.d.sinksFor(partnerId).length === 0) return;
@@ -158,5 +240,13 @@ export class ReceiptForwarder {
     this.stopped = true;
     if (this.timer) this.d.clock.clearTimeout(this.timer);
     this.timer = undefined;
+    // Receipts sent first and not answered yet are stored as owed now, as at their deadline.
+    if (this.firstTimer !== undefined) this.d.clock.clearTimeout(this.firstTimer);
+    this.firstTimer = undefined;
+    for (let f = this.firstWaits.shift(); f !== undefined; f = this.firstWaits.shift()) {
+      const waiting = f.resolve;
+      f.resolve = undefined;
+      waiting?.(false);
+    }
   }
 }

@@ -37,6 +37,38 @@ async function stored(store: SqliteMessageStore, parts = 1, registeredDelivery =
 }
 
 describe('ReceiptCorrelator', () => {
+  it.each([true, false])('with forwardFirst (taken: %s): the SMSC is acknowledged once stored, owed only if not taken', async (taken) => {
+    const clock = new FakeClock(Date.now());
+    const store = new SqliteMessageStore({ path: ':memory:', synchronous: 'NORMAL', groupCommitMaxDelayMs: 0, groupCommitMaxBatch: 100, clock });
+    const first: OwedReceipt[] = [];
+    const forwarded: OwedReceipt[] = [];
+    let answer: (v: boolean) => void = () => undefined;
+    const correlator = new ReceiptCorrelator(
+      {
+        store, clock, obs: nullObserver, idFormat: () => 'auto', receiptMode: () => 'perPart',
+        forward: (o) => forwarded.push(o),
+        forwardFirst: (o) => (first.push(o), new Promise<boolean>((r) => (answer = r))),
+      },
+      { earlyHoldMs: 1000, earlyMax: 10, indexMax: 100 },
+    );
+    const msg = await stored(store);
+    correlator.onSubmitted('c', '77', msg, 1);
+    const acks: boolean[] = [];
+    correlator.onReceipt('c', receipt('77'), (ok) => acks.push(ok));
+    await settle();
+    // Sent to the partner, not stored yet, so the SMSC waits.
+    expect(first.map((o) => o.messageId)).toEqual([msg.id]);
+    expect(acks).toEqual([]);
+    expect((await store.get(msg.id))?.state).not.toBe('delivered');
+    answer(taken);
+    await settle();
+    expect(acks).toEqual([true]);
+    expect((await store.get(msg.id))?.state).toBe('delivered');
+    expect(await store.owedReceipts('p', 10)).toHaveLength(taken ? 0 : 1);
+    expect(forwarded).toHaveLength(taken ? 0 : 1);
+    await store.close();
+  });
+
   it('matches a receipt to its submit through the in-memory index, stores it and owes the partner a receipt', async () => {
     const t = setup();
     const msg = await stored(t.store);
