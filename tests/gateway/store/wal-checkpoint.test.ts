@@ -9,6 +9,22 @@ import { StoreFixture, mtMessage } from './helpers';
 const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 const later = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** `batches` rounds of `perBatch` inserts; with `updates`, each also with an SMSC id write in the other lane. */
+async function writeBatches(store: ReturnType<StoreFixture['open']>, batches: number, perBatch: number, updates = false): Promise<string[]> {
+  const ids: string[] = [];
+  for (let b = 0; b < batches; b++) {
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < perBatch; i++) {
+      const m = mtMessage(store.nextId(), { body: Buffer.alloc(120, b) });
+      ids.push(m.id);
+      writes.push(store.insert(m));
+      if (updates) writes.push(store.updatePart(m.id, 1, { state: 'submitted', smscMessageId: `s${m.id}` }));
+    }
+    await Promise.all(writes);
+  }
+  return ids;
+}
+
 describe('GroupCommitter with overlapSync', () => {
   const noop = (): undefined => undefined;
 
@@ -55,20 +71,6 @@ describe('SqliteMessageStore WAL checkpoints in a worker (durable mode)', () => 
   afterEach(async () => {
     await fx.cleanup();
   });
-
-  async function writeBatches(store: ReturnType<StoreFixture['open']>, batches: number, perBatch: number): Promise<string[]> {
-    const ids: string[] = [];
-    for (let b = 0; b < batches; b++) {
-      const writes: Promise<void>[] = [];
-      for (let i = 0; i < perBatch; i++) {
-        const m = mtMessage(store.nextId(), { body: Buffer.alloc(120, b) });
-        ids.push(m.id);
-        writes.push(store.insert(m));
-      }
-      await Promise.all(writes);
-    }
-    return ids;
-  }
 
   it('checkpoints off the main connection, keeps the WAL small, and loses nothing', async () => {
     // walForceFrames: 64 makes the checkpoints that race a commit give way to one run as the sync, which restarts the WAL.
@@ -147,26 +149,10 @@ describe('SqliteMessageStore WAL checkpoints beside the store worker', () => {
     for (const f of fixtures.splice(0)) await f.cleanup();
   });
 
-  async function writeBatches(store: ReturnType<StoreFixture['open']>, batches: number, perBatch: number): Promise<string[]> {
-    const ids: string[] = [];
-    for (let b = 0; b < batches; b++) {
-      const writes: Promise<void>[] = [];
-      for (let i = 0; i < perBatch; i++) {
-        const m = mtMessage(store.nextId(), { body: Buffer.alloc(120, b) });
-        ids.push(m.id);
-        writes.push(store.insert(m));
-        // Receipts and updates in the other lane, as under traffic.
-        writes.push(store.updatePart(m.id, 1, { state: 'submitted', smscMessageId: `s${m.id}` }));
-      }
-      await Promise.all(writes);
-    }
-    return ids;
-  }
-
   it.each(['FULL', 'NORMAL'] as const)('keeps the WAL small and loses nothing (%s)', async (synchronous) => {
     const fx = fixture();
     const store = fx.open({ synchronous, checkpointEveryOps: 200, walForceFrames: 64 });
-    const ids = await writeBatches(store, 40, 100);
+    const ids = await writeBatches(store, 40, 100, true);
     const stats = store.checkpointStats();
     expect(stats).toBeDefined();
     expect(stats!.checkpoints).toBeGreaterThan(0);
@@ -185,7 +171,7 @@ describe('SqliteMessageStore WAL checkpoints beside the store worker', () => {
     if (synchronous === 'NORMAL') return;
     const fx2 = fixture();
     const never = fx2.open({ synchronous, checkpointEveryOps: Number.MAX_SAFE_INTEGER });
-    await writeBatches(never, 40, 100);
+    await writeBatches(never, 40, 100, true);
     expect(never.checkpointStats()!.checkpoints).toBe(0);
     expect(wal * 2).toBeLessThan(statSync(`${fx2.path}-wal`).size);
   });
