@@ -6,7 +6,7 @@ import { createStoreOps, type OpEffects } from './message-ops';
 import { LocalOpCommitter } from './op-committer';
 import type { OpenedStoreDb } from './open-db';
 import type { SqliteStoreOptions } from './options';
-import { CHECKPOINT_EVERY_OPS, WAL_FORCE_FRAMES, WalCheckpointer, type CheckpointStats } from './wal-checkpointer';
+import { CHECKPOINT_EVERY_OPS, WAL_FORCE_FRAMES, startCheckpointer, type CheckpointStats, type WalCheckpointer } from './wal-checkpointer';
 
 export interface LocalEngine {
   committer: LocalOpCommitter;
@@ -40,15 +40,7 @@ export function openLocalEngine(opts: SqliteStoreOptions, opened: OpenedStoreDb,
       db.close();
       throw new StoreError(`cannot open the WAL of ${opts.path}`, { cause: err });
     }
-    try {
-      checkpointer = new WalCheckpointer(opts.path, () => {
-        // Without the worker, SQLite checkpoints inline again (at commit) so the WAL cannot grow without bound.
-        if (!closed) db.pragma('wal_autocheckpoint = 1000');
-      });
-      db.pragma('wal_autocheckpoint = 0');
-    } catch {
-      checkpointer = undefined;
-    }
+    checkpointer = startCheckpointer(db, opts.path, () => closed);
   }
 
   /**

@@ -24,7 +24,7 @@ import { CommitLanes } from './commit-lanes';
 import { createStoreOps, type OpEffects } from './message-ops';
 import { openStoreDb } from './open-db';
 import { threadEntry } from './thread-entry';
-import { CHECKPOINT_EVERY_OPS, WAL_FORCE_FRAMES, WalCheckpointer, type CheckpointStats } from './wal-checkpointer';
+import { CHECKPOINT_EVERY_OPS, WAL_FORCE_FRAMES, startCheckpointer, type CheckpointStats } from './wal-checkpointer';
 import type { ToSyncer, WalSyncerData } from './wal-syncer';
 
 export interface StoreWorkerData {
@@ -97,16 +97,7 @@ function main(): void {
   // WAL checkpoints run beside this thread, on a connection of their own (wal-checkpointer.ts). Inline, SQLite's
   // autocheckpoint made every ~1000th page's commit copy the WAL into the database and fsync both: the cycles that
   // did it took 5-35 ms, and a new message's acknowledgement waited behind them.
-  let ckpt: WalCheckpointer | undefined;
-  try {
-    ckpt = new WalCheckpointer(data.path, () => {
-      // Without it, SQLite checkpoints at commit again so that the WAL stays bounded.
-      if (!closed) db.pragma('wal_autocheckpoint = 1000');
-    });
-    db.pragma('wal_autocheckpoint = 0');
-  } catch {
-    ckpt = undefined;
-  }
+  const ckpt = startCheckpointer(db, data.path, () => closed);
   const checkpointEveryOps = data.checkpointEveryOps ?? CHECKPOINT_EVERY_OPS;
   const walForceFrames = data.walForceFrames ?? WAL_FORCE_FRAMES;
   let opsAtCheckpoint = 0;

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -146,5 +147,22 @@ export class WalCheckpointer {
     this.pending.clear();
     if (this.closing === undefined) this.onFailure(err);
     for (const done of waiting) done(err);
+  }
+}
+
+/**
+ * Starts the checkpoint thread for `db`'s file and turns SQLite's inline autocheckpoint off on `db`. Should the
+ * thread fail later, autocheckpoint comes back on (unless `closed()`), so that the WAL cannot grow without bound.
+ * Undefined when the thread cannot start: `db` then keeps checkpointing inline.
+ */
+export function startCheckpointer(db: Database.Database, path: string, closed: () => boolean): WalCheckpointer | undefined {
+  try {
+    const ckpt = new WalCheckpointer(path, () => {
+      if (!closed()) db.pragma('wal_autocheckpoint = 1000');
+    });
+    db.pragma('wal_autocheckpoint = 0');
+    return ckpt;
+  } catch {
+    return undefined;
   }
 }
