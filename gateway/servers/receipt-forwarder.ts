@@ -112,20 +112,28 @@ export class ReceiptForwarder {
     (sink.sendOwed ? sink.sendOwed(r) : sink.send(partnerReceiptDeliverSm(r))).then(
       () => {
         this.d.obs.receiptForwarded(partnerId);
-        const done = (): void => {
-          this.active.delete(r.partSeq ?? 0, r.messageId);
-          // A sweep whose read was queued before this commit may still list the receipt: remember it until then.
-          this.sweptSince.get(partnerId)?.add(keyOf(r));
-        };
-        this.d.store.receiptForwarded(r.messageId, r.partSeq).then(done, done);
+        this.owedTaken(r, partnerId);
         this.drain(partnerId);
       },
-      (err: unknown) => {
-        this.active.delete(r.partSeq ?? 0, r.messageId);
-        this.d.obs.log('warn', 'receipt to partner failed', { messageId: r.messageId, partner: partnerId, err: String(err) });
-        this.drain(partnerId);
-      },
+      (err: unknown) => this.failed(r, partnerId, err),
     );
+  }
+
+  /** The partner took a receipt the store has as owed: clear it there, then forget it here. */
+  private owedTaken(r: OwedReceipt, partnerId: string): void {
+    const done = (): void => {
+      this.active.delete(r.partSeq ?? 0, r.messageId);
+      // A sweep whose read was queued before this commit may still list the receipt: remember it until then.
+      this.sweptSince.get(partnerId)?.add(keyOf(r));
+    };
+    this.d.store.receiptForwarded(r.messageId, r.partSeq).then(done, done);
+  }
+
+  /** A send failed: the receipt stays owed (or is stored as owed) for a later offer or sweep. */
+  private failed(r: OwedReceipt, partnerId: string, err: unknown): void {
+    this.active.delete(r.partSeq ?? 0, r.messageId);
+    this.d.obs.log('warn', 'receipt to partner failed', { messageId: r.messageId, partner: partnerId, err: String(err) });
+    this.drain(partnerId);
   }
 
   /**
@@ -157,23 +165,14 @@ export class ReceiptForwarder {
           if (waiting !== undefined) {
             this.active.delete(seq, r.messageId);
             waiting(true);
-          } else {
-            // Answered after the wait: the receipt is stored as owed by now (or being stored), so clear it.
-            const done = (): void => {
-              this.active.delete(seq, r.messageId);
-              this.sweptSince.get(partnerId)?.add(keyOf(r));
-            };
-            this.d.store.receiptForwarded(r.messageId, r.partSeq).then(done, done);
-          }
+          } else this.owedTaken(r, partnerId); // answered after the wait: stored as owed by now (or being stored)
           this.drain(partnerId);
         },
         (err: unknown) => {
-          this.active.delete(seq, r.messageId);
           const waiting = f.resolve;
           f.resolve = undefined;
-          this.d.obs.log('warn', 'receipt to partner failed', { messageId: r.messageId, partner: partnerId, err: String(err) });
           waiting?.(false);
-          this.drain(partnerId);
+          this.failed(r, partnerId, err);
         },
       );
     });
